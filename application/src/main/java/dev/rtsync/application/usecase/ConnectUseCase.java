@@ -1,0 +1,81 @@
+package dev.rtsync.application.usecase;
+
+import dev.rtsync.application.message.CloseReason;
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage.ErrorMessage;
+import dev.rtsync.application.port.out.ClientChannel;
+import dev.rtsync.application.port.out.TokenVerification;
+import dev.rtsync.application.port.out.TokenVerifier;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * A client opens a connection with its token. A rejected client is told why with an ERROR and
+ * closed; nothing of it is kept.
+ */
+public final class ConnectUseCase {
+
+    /** @param token the token as the client sent it; empty when it sent none */
+    public record ConnectCommand(ConnectionId connection, String token) {
+        public ConnectCommand {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public String toString() {
+            return "ConnectCommand[" + connection + "]"; // never the token
+        }
+    }
+
+    public sealed interface ConnectResult {
+        record Connected(Connection connection) implements ConnectResult {
+        }
+
+        record Refused(ErrorCode code, String reason) implements ConnectResult {
+        }
+    }
+
+    private final TokenVerifier tokens;
+    private final ConnectionRegistry registry;
+    private final ClientChannel clients;
+    private final Clock clock;
+
+    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients, Clock clock) {
+        this.tokens = tokens;
+        this.registry = registry;
+        this.clients = clients;
+        this.clock = clock;
+    }
+
+    public ConnectResult connect(ConnectCommand command) {
+        if (command.token().isBlank()) {
+            return refuse(command.connection(), ErrorCode.AUTH_FAILED, "Missing token", CloseReason.AUTH_FAILED);
+        }
+        return switch (tokens.verify(command.token())) {
+            case TokenVerification.Rejected rejected ->
+                    refuse(command.connection(), ErrorCode.AUTH_FAILED, "Invalid token: " + rejected.reason(), CloseReason.AUTH_FAILED);
+            case TokenVerification.Verified verified -> admit(command.connection(), verified);
+        };
+    }
+
+    private ConnectResult admit(ConnectionId id, TokenVerification.Verified token) {
+        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt());
+        return switch (registry.register(connection)) {
+            case ADMITTED -> new ConnectResult.Connected(connection);
+            case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,
+                    "Too many connections for this user", CloseReason.TOO_MANY_CONNECTIONS);
+            case TOO_MANY_IN_TOTAL -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,
+                    "Server is at its connection limit, retry later", CloseReason.TOO_MANY_CONNECTIONS);
+        };
+    }
+
+    private ConnectResult refuse(ConnectionId id, ErrorCode code, String reason, CloseReason closeReason) {
+        clients.send(id, new ErrorMessage(code, reason));
+        clients.close(id, closeReason);
+        return new ConnectResult.Refused(code, reason);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rtsync.application.usecase;
+
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.UserId;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The connections open on this instance. Thread-safe: transport threads add and remove while
+ * the change watcher and the expiry check read.
+ */
+public final class ConnectionRegistry {
+
+    /** What {@link #register} decided. */
+    public enum Admission { ADMITTED, TOO_MANY_FOR_USER, TOO_MANY_IN_TOTAL }
+
+    private final ConnectionLimits limits;
+    private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<UserId, Integer> openPerUser = new ConcurrentHashMap<>();
+
+    public ConnectionRegistry(ConnectionLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Admits the connection unless its user or the instance is at its limit. */
+    public synchronized Admission register(Connection connection) {
+        if (connections.size() >= limits.maxTotal()) {
+            return Admission.TOO_MANY_IN_TOTAL;
+        }
+        if (openPerUser.getOrDefault(connection.user(), 0) >= limits.maxPerUser()) {
+            return Admission.TOO_MANY_FOR_USER;
+        }
+        if (connections.putIfAbsent(connection.id(), connection) != null) {
+            throw new IllegalStateException(connection.id() + " is already registered");
+        }
+        openPerUser.merge(connection.user(), 1, Integer::sum);
+        return Admission.ADMITTED;
+    }
+
+    /** Removes the connection; returns it when it was registered. */
+    public synchronized Optional<Connection> remove(ConnectionId id) {
+        Connection removed = connections.remove(id);
+        if (removed != null) {
+            openPerUser.computeIfPresent(removed.user(), (user, open) -> open == 1 ? null : open - 1);
+        }
+        return Optional.ofNullable(removed);
+    }
+
+    public Optional<Connection> find(ConnectionId id) {
+        return Optional.ofNullable(connections.get(id));
+    }
+
+    /** A snapshot of the open connections. */
+    public Collection<Connection> all() {
+        return List.copyOf(connections.values());
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public int userCount() {
+        return openPerUser.size();
+    }
+}

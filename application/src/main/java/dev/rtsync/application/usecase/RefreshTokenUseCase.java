@@ -1,0 +1,81 @@
+package dev.rtsync.application.usecase;
+
+import dev.rtsync.application.message.CloseReason;
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage.ErrorMessage;
+import dev.rtsync.application.port.out.ClientChannel;
+import dev.rtsync.application.port.out.TokenVerification;
+import dev.rtsync.application.port.out.TokenVerifier;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.TokenRefreshOutcome;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A client replaces its token before it expires. A valid token of the same user moves the
+ * connection's expiry (no answer, as in the design); an invalid token, or one of another user,
+ * is an authentication failure: ERROR, then close.
+ */
+public final class RefreshTokenUseCase {
+
+    public record RefreshTokenCommand(ConnectionId connection, String token) {
+        public RefreshTokenCommand {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public String toString() {
+            return "RefreshTokenCommand[" + connection + "]"; // never the token
+        }
+    }
+
+    public sealed interface RefreshResult {
+        record Refreshed(Instant expiresAt) implements RefreshResult {
+        }
+
+        record Refused(String reason) implements RefreshResult {
+        }
+
+        record NotConnected() implements RefreshResult {
+        }
+    }
+
+    private final TokenVerifier tokens;
+    private final ConnectionRegistry registry;
+    private final ClientChannel clients;
+    private final DisconnectUseCase disconnect;
+
+    public RefreshTokenUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients,
+                               DisconnectUseCase disconnect) {
+        this.tokens = tokens;
+        this.registry = registry;
+        this.clients = clients;
+        this.disconnect = disconnect;
+    }
+
+    public RefreshResult refresh(RefreshTokenCommand command) {
+        Optional<Connection> found = registry.find(command.connection());
+        if (found.isEmpty()) {
+            return new RefreshResult.NotConnected();
+        }
+        Connection connection = found.get();
+        return switch (tokens.verify(command.token())) {
+            case TokenVerification.Rejected rejected -> refuse(connection, "Invalid token: " + rejected.reason());
+            case TokenVerification.Verified verified ->
+                    connection.refreshToken(verified.user(), verified.expiresAt()) == TokenRefreshOutcome.REFRESHED
+                            ? new RefreshResult.Refreshed(verified.expiresAt())
+                            : refuse(connection, "Token belongs to another user");
+        };
+    }
+
+    private RefreshResult refuse(Connection connection, String reason) {
+        clients.send(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, reason));
+        clients.close(connection.id(), CloseReason.AUTH_FAILED);
+        disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
+        return new RefreshResult.Refused(reason);
+    }
+}

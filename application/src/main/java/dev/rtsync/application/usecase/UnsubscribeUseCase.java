@@ -1,0 +1,82 @@
+package dev.rtsync.application.usecase;
+
+import dev.rtsync.application.port.out.StorageUnavailableException;
+import dev.rtsync.application.port.out.SubscriptionStore;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A connection stops watching some ids of an entity code, or the whole code. The design sends
+ * no answer. The connection's own record is changed first, and delivery checks it, so a change
+ * of an unsubscribed entity is never sent even while the store is unreachable; stored rows that
+ * could not be removed then go when the connection closes.
+ */
+public final class UnsubscribeUseCase {
+
+    private static final System.Logger LOG = System.getLogger(UnsubscribeUseCase.class.getName());
+
+    /** @param entityIds the ids to forget; empty to forget every id of the code */
+    public record UnsubscribeCommand(ConnectionId connection, EntityCode entityCode, Optional<List<EntityId>> entityIds) {
+        public UnsubscribeCommand {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(entityCode, "entity code");
+            entityIds = entityIds.map(List::copyOf);
+        }
+    }
+
+    public sealed interface UnsubscribeResult {
+        record Unsubscribed(int removed) implements UnsubscribeResult {
+        }
+
+        record NotConnected() implements UnsubscribeResult {
+        }
+    }
+
+    private final ConnectionRegistry registry;
+    private final SubscriptionStore store;
+
+    public UnsubscribeUseCase(ConnectionRegistry registry, SubscriptionStore store) {
+        this.registry = registry;
+        this.store = store;
+    }
+
+    public UnsubscribeResult unsubscribe(UnsubscribeCommand command) {
+        Optional<Connection> found = registry.find(command.connection());
+        if (found.isEmpty()) {
+            return new UnsubscribeResult.NotConnected();
+        }
+        Connection connection = found.get();
+        EntityCode code = command.entityCode();
+        int removed;
+        if (command.entityIds().isPresent()) {
+            Set<EntityId> held = connection.unsubscribe(code, command.entityIds().get());
+            removed = held.size();
+            if (!held.isEmpty()) {
+                forgetInStore(() -> store.remove(connection.id(), code, held), connection);
+            }
+        } else {
+            removed = connection.unsubscribeAll(code);
+            if (removed > 0) {
+                forgetInStore(() -> store.removeEntityCode(connection.id(), code), connection);
+            }
+        }
+        return new UnsubscribeResult.Unsubscribed(removed);
+    }
+
+    static void forgetInStore(Runnable removal, Connection connection) {
+        try {
+            removal.run();
+        } catch (StorageUnavailableException e) {
+            LOG.log(Level.WARNING, "Could not remove stored subscriptions of {0} now; they go when it closes: {1}",
+                    connection.id(), e.getMessage());
+        }
+    }
+}

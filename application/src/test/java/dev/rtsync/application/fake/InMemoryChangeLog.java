@@ -1,0 +1,138 @@
+package dev.rtsync.application.fake;
+
+import dev.rtsync.application.port.out.ChangeLog;
+import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.domain.ChangeAction;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory {@code app.logging}: {@link #append} plays the database trigger, and each
+ * instance's {@link #readerFor reader} keeps its own acknowledgements, as each rtsync instance
+ * does with the real log.
+ */
+public final class InMemoryChangeLog {
+
+    /** The sync status the real log keeps in {@code app.logging.sync_status}. */
+    public enum SyncStatus { PENDING, SENT, FAILED }
+
+    private record Row(long sequence, EntityCode code, EntityId entity, ChangeAction action, Instant loggedAt) {
+    }
+
+    private final InMemorySubscriptionRows subscriptions;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<Long, SyncStatus> status = new HashMap<>();
+    private long appends;
+
+    public InMemoryChangeLog(InMemorySubscriptionRows subscriptions, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.clock = clock;
+    }
+
+    /** Logs a change as the trigger would, and returns its sequence. */
+    public long append(EntityCode code, EntityId entity, ChangeAction action) {
+        lock.lock();
+        try {
+            long sequence = rows.size() + 1L;
+            rows.add(new Row(sequence, code, entity, action, clock.instant()));
+            status.put(sequence, SyncStatus.PENDING);
+            appends++;
+            appended.signalAll();
+            return sequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public SyncStatus syncStatusOf(long sequence) {
+        lock.lock();
+        try {
+            return status.get(sequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The {@link ChangeLog} one instance reads. */
+    public ChangeLog readerFor(String instance) {
+        return new Reader(instance);
+    }
+
+    private final class Reader implements ChangeLog {
+        private final String instance;
+        private final Set<Long> acknowledged = new HashSet<>();
+        private long appendsSeen;
+
+        Reader(String instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public List<LoggedChange> readPending(int limit) {
+            lock.lock();
+            try {
+                List<LoggedChange> pending = new ArrayList<>();
+                for (Row row : rows) {
+                    if (pending.size() == limit) {
+                        break;
+                    }
+                    if (row.action().isDelivered() && !acknowledged.contains(row.sequence())) {
+                        pending.add(new LoggedChange(row.sequence(), row.code(), row.entity(), row.action(), row.loggedAt(),
+                                subscriptions.subscribers(instance, row.code(), row.entity())));
+                    }
+                }
+                return pending;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed) {
+            lock.lock();
+            try {
+                for (LoggedChange change : handled) {
+                    acknowledged.add(change.sequence());
+                    status.put(change.sequence(), failed.contains(change) ? SyncStatus.FAILED : SyncStatus.SENT);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
+            lock.lock();
+            try {
+                long nanos = fallback.toNanos();
+                while (appends == appendsSeen) {
+                    if (nanos <= 0) {
+                        return WakeUp.FALLBACK_POLL;
+                    }
+                    nanos = appended.awaitNanos(nanos);
+                }
+                appendsSeen = appends;
+                return WakeUp.NOTIFIED;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.rtsync.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One open WebSocket connection of one user: who it is, since when, until when its token is
+ * valid, and which entities it watches.
+ *
+ * <p>A connection's own messages arrive one at a time, but the change watcher and the expiry
+ * check read it from other threads, so every method is synchronized on the connection.
+ */
+public final class Connection {
+
+    private final ConnectionId id;
+    private final UserId user;
+    private final Instant connectedAt;
+    private Instant tokenExpiresAt;
+    private boolean expiryWarned;
+    private final Map<EntityCode, Set<EntityId>> subscriptions = new HashMap<>();
+    private int subscriptionCount;
+
+    public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt) {
+        this.id = Objects.requireNonNull(id, "connection id");
+        this.user = Objects.requireNonNull(user, "user");
+        this.connectedAt = Objects.requireNonNull(connectedAt, "connected at");
+        this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "token expiry");
+    }
+
+    public ConnectionId id() {
+        return id;
+    }
+
+    public UserId user() {
+        return user;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    public synchronized Instant tokenExpiresAt() {
+        return tokenExpiresAt;
+    }
+
+    /**
+     * Adds the ids to what the connection watches, all or nothing: a request over a limit
+     * changes nothing. Ids already held count once and are not added again.
+     */
+    public synchronized SubscribeOutcome subscribe(EntityCode code, Collection<EntityId> ids, SubscriptionLimits limits) {
+        Objects.requireNonNull(code, "entity code");
+        Set<EntityId> requested = new LinkedHashSet<>(ids);
+        if (requested.size() > limits.maxIdsPerSubscribe()) {
+            return new SubscribeOutcome.TooManyIds(requested.size(), limits.maxIdsPerSubscribe());
+        }
+        Set<EntityId> held = subscriptions.getOrDefault(code, Set.of());
+        List<EntityId> added = new ArrayList<>(requested.size());
+        for (EntityId entity : requested) {
+            if (!held.contains(entity)) {
+                added.add(entity);
+            }
+        }
+        if (subscriptionCount + added.size() > limits.maxSubscriptionsPerConnection()) {
+            return new SubscribeOutcome.TooManySubscriptions(subscriptionCount, added.size(), limits.maxSubscriptionsPerConnection());
+        }
+        if (!added.isEmpty()) {
+            subscriptions.computeIfAbsent(code, c -> new HashSet<>()).addAll(added);
+            subscriptionCount += added.size();
+        }
+        return new SubscribeOutcome.Accepted(requested.size(), new LinkedHashSet<>(added));
+    }
+
+    /** Stops watching the given ids; returns those that were held. */
+    public synchronized Set<EntityId> unsubscribe(EntityCode code, Collection<EntityId> ids) {
+        Set<EntityId> held = subscriptions.get(code);
+        if (held == null) {
+            return Set.of();
+        }
+        Set<EntityId> removed = new LinkedHashSet<>();
+        for (EntityId entity : ids) {
+            if (held.remove(entity)) {
+                removed.add(entity);
+            }
+        }
+        subscriptionCount -= removed.size();
+        if (held.isEmpty()) {
+            subscriptions.remove(code);
+        }
+        return removed;
+    }
+
+    /** Stops watching every entity of the code; returns how many were held. */
+    public synchronized int unsubscribeAll(EntityCode code) {
+        Set<EntityId> held = subscriptions.remove(code);
+        int removed = held == null ? 0 : held.size();
+        subscriptionCount -= removed;
+        return removed;
+    }
+
+    /** Stops watching everything; returns how many were held. */
+    public synchronized int unsubscribeEverything() {
+        int removed = subscriptionCount;
+        subscriptions.clear();
+        subscriptionCount = 0;
+        return removed;
+    }
+
+    public synchronized boolean isSubscribedTo(EntityCode code, EntityId entity) {
+        return subscriptions.getOrDefault(code, Set.of()).contains(entity);
+    }
+
+    public synchronized int subscriptionCount() {
+        return subscriptionCount;
+    }
+
+    /** Takes the expiry of a newer token of the same user; a new token may be warned about again. */
+    public synchronized TokenRefreshOutcome refreshToken(UserId tokenUser, Instant newExpiry) {
+        if (!user.equals(tokenUser)) {
+            return TokenRefreshOutcome.OTHER_USER;
+        }
+        tokenExpiresAt = Objects.requireNonNull(newExpiry, "token expiry");
+        expiryWarned = false;
+        return TokenRefreshOutcome.REFRESHED;
+    }
+
+    public synchronized boolean isExpired(Instant now) {
+        return !now.isBefore(tokenExpiresAt);
+    }
+
+    /**
+     * Returns the time left when the token expires within the window and this token was not
+     * warned about yet, and remembers that it now is: each token is warned about once.
+     */
+    public synchronized Optional<Duration> takeExpiryWarning(Instant now, Duration window) {
+        if (expiryWarned || isExpired(now)) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(now, tokenExpiresAt);
+        if (left.compareTo(window) > 0) {
+            return Optional.empty();
+        }
+        expiryWarned = true;
+        return Optional.of(left);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " of " + user + "]";
+    }
+}
