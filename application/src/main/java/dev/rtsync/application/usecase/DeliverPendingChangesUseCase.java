@@ -12,7 +12,6 @@ import dev.rtsync.domain.ConnectionId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,13 +98,14 @@ public final class DeliverPendingChangesUseCase {
             if (connection.isEmpty()) {
                 continue; // closed since the rows were read; its stored rows are being removed
             }
-            Map<Change, LoggedChange> rowOfChange = new HashMap<>();
+            // The connection may have unsubscribed since the rows were read.
+            List<Change> watched = new ArrayList<>();
             for (LoggedChange row : entry.getValue()) {
                 row.toChange()
                         .filter(change -> connection.get().isSubscribedTo(change.entityCode(), change.entityId()))
-                        .ifPresent(change -> rowOfChange.put(change, row));
+                        .ifPresent(watched::add);
             }
-            for (ChangeBatch batch : ChangeBatch.group(List.copyOf(rowOfChange.keySet()))) {
+            for (ChangeBatch batch : ChangeBatch.group(watched)) {
                 if (clients.send(entry.getKey(), new Invalidate(batch, now))) {
                     messages++;
                     changes += batch.changes().size();

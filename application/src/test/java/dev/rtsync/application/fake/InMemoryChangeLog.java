@@ -2,6 +2,7 @@ package dev.rtsync.application.fake;
 
 import dev.rtsync.application.port.out.ChangeLog;
 import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.EntityCode;
@@ -40,6 +41,7 @@ public final class InMemoryChangeLog {
     private final List<Row> rows = new ArrayList<>();
     private final Map<Long, SyncStatus> status = new HashMap<>();
     private long appends;
+    private volatile boolean unavailable;
 
     public InMemoryChangeLog(InMemorySubscriptionRows subscriptions, Clock clock) {
         this.subscriptions = subscriptions;
@@ -59,6 +61,11 @@ public final class InMemoryChangeLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** From now on readers fail as if the database were down, until {@code false} is set. */
+    public void setUnavailable(boolean unavailable) {
+        this.unavailable = unavailable;
     }
 
     public SyncStatus syncStatusOf(long sequence) {
@@ -86,6 +93,9 @@ public final class InMemoryChangeLog {
 
         @Override
         public List<LoggedChange> readPending(int limit) {
+            if (unavailable) {
+                throw new StorageUnavailableException("in-memory change log set unavailable", null);
+            }
             lock.lock();
             try {
                 List<LoggedChange> pending = new ArrayList<>();
