@@ -1,0 +1,128 @@
+package dev.rtsync.bootstrap;
+
+import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.EntityCatalog;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.InvalidValueException;
+import dev.rtsync.domain.SubscriptionLimits;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of one rtsync process, read from the environment and checked once at start-up.
+ * See {@link Setting} for what each means and its default.
+ */
+public record RtsyncConfig(
+        Optional<String> databaseUrl,
+        Optional<String> jwtSecret,
+        int port,
+        String instanceId,
+        Path embeddedDir,
+        boolean migrateOnStart,
+        int poolSize,
+        Duration fallbackPoll,
+        int batchSize,
+        Duration jwtClockSkew,
+        Optional<Path> jwksFile,
+        Duration tokenWarning,
+        Duration idleTimeout,
+        int maxMessageBytes,
+        int sendQueue,
+        SubscriptionLimits subscriptionLimits,
+        ConnectionLimits connectionLimits,
+        EntityCatalog entityCatalog,
+        Duration shutdownTimeout) {
+
+    public static final int MIN_SECRET_BYTES = 32;
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    @Override
+    public String toString() {
+        return "RtsyncConfig[port=" + port + ", instanceId=" + instanceId + ", database="
+                + (databaseUrl.isPresent() ? "DATABASE_URL" : "embedded at " + embeddedDir) + "]"; // never secrets
+    }
+
+    /** Reads and checks every setting; the first bad one stops with a {@link ConfigurationException}. */
+    public static RtsyncConfig fromEnvironment(Map<String, String> environment) {
+        EnvironmentReader env = new EnvironmentReader(environment);
+        Optional<String> secret = env.optionalText(Setting.JWT_SECRET);
+        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigurationException("JWT_SECRET must be at least " + MIN_SECRET_BYTES
+                    + " bytes, as HS256 requires; use the REST API's secret");
+        }
+        int port = env.integer(Setting.PUBSUB_PORT, 0, 65_535);
+        String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(() -> hostname() + "-" + port);
+        if (!INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new ConfigurationException(
+                    "RTSYNC_INSTANCE_ID must be 1 to 64 characters of letters, digits, '.', '_', ':' and '-'");
+        }
+        int maxIdsPerSubscribe = env.integer(Setting.RTSYNC_MAX_IDS_PER_SUBSCRIBE, 1, 100_000);
+        int maxSubscriptions = env.integer(Setting.RTSYNC_MAX_SUBSCRIPTIONS, 1, 10_000_000);
+        if (maxSubscriptions < maxIdsPerSubscribe) {
+            throw new ConfigurationException("RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE");
+        }
+        int maxPerUser = env.integer(Setting.RTSYNC_MAX_CONNECTIONS_PER_USER, 1, 1_000_000);
+        int maxConnections = env.integer(Setting.RTSYNC_MAX_CONNECTIONS, 1, 10_000_000);
+        if (maxConnections < maxPerUser) {
+            throw new ConfigurationException("RTSYNC_MAX_CONNECTIONS must be at least RTSYNC_MAX_CONNECTIONS_PER_USER");
+        }
+        return new RtsyncConfig(
+                env.optionalText(Setting.DATABASE_URL),
+                secret,
+                port,
+                instanceId,
+                homeRelative(env.text(Setting.RTSYNC_EMBEDDED_DIR)),
+                env.bool(Setting.RTSYNC_MIGRATE_ON_START),
+                env.integer(Setting.RTSYNC_DB_POOL_SIZE, 2, 500),
+                env.duration(Setting.RTSYNC_FALLBACK_POLL, Duration.ofMillis(10), Duration.ofHours(1)),
+                env.integer(Setting.RTSYNC_BATCH_SIZE, 1, 100_000),
+                env.duration(Setting.RTSYNC_JWT_CLOCK_SKEW, Duration.ZERO, Duration.ofMinutes(10)),
+                env.optionalText(Setting.RTSYNC_JWKS_FILE).map(Path::of),
+                env.duration(Setting.RTSYNC_TOKEN_WARNING, Duration.ZERO, Duration.ofDays(1)),
+                env.duration(Setting.RTSYNC_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)),
+                env.integer(Setting.RTSYNC_MAX_MESSAGE_BYTES, 1_024, 64 * 1024 * 1024),
+                env.integer(Setting.RTSYNC_SEND_QUEUE, 1, 1_000_000),
+                new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
+                new ConnectionLimits(maxPerUser, maxConnections),
+                entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
+                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    }
+
+    private static EntityCatalog entityCatalog(String list) {
+        try {
+            Set<EntityCode> codes = Arrays.stream(list.split(","))
+                    .map(String::trim)
+                    .filter(code -> !code.isEmpty())
+                    .map(EntityCode::of)
+                    .collect(Collectors.toSet());
+            return new EntityCatalog(codes);
+        } catch (InvalidValueException e) {
+            throw new ConfigurationException("RTSYNC_ENTITY_CODES must be a comma-separated list of lower-case entity codes such as project,task");
+        }
+    }
+
+    private static Path homeRelative(String path) {
+        return path.equals("~") || path.startsWith("~/")
+                ? Path.of(System.getProperty("user.home"), path.substring(1)).normalize()
+                : Path.of(path);
+    }
+
+    private static String hostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._:-]", "-");
+            return name.length() > 50 ? name.substring(0, 50) : name;
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

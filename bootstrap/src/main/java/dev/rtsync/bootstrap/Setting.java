@@ -1,0 +1,53 @@
+package dev.rtsync.bootstrap;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every environment variable rtsync reads, with its default and meaning. This list is the single
+ * source of the README's configuration table; a test fails when the two differ.
+ */
+public enum Setting {
+    DATABASE_URL("", "PostgreSQL as `postgresql://user:pass@host:port/db` (query parameters such as `sslmode` pass through). Empty: an embedded PostgreSQL under `RTSYNC_EMBEDDED_DIR`."),
+    JWT_SECRET("", "The REST API's HS256 secret, at least 32 bytes. Empty: a random development secret kept in `RTSYNC_EMBEDDED_DIR/../dev-jwt-secret` (never for production)."),
+    PUBSUB_PORT("4001", "Port of the WebSocket endpoint and of `GET /health`."),
+    RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`; must stay the same across restarts and differ between instances. Empty: `<hostname>-<PUBSUB_PORT>`."),
+    RTSYNC_EMBEDDED_DIR("~/.rtsync/postgres", "Data folder of the embedded PostgreSQL used when `DATABASE_URL` is empty; it survives restarts."),
+    RTSYNC_MIGRATE_ON_START("true", "Apply the Flyway migrations at start-up; `false` for teams that migrate separately."),
+    RTSYNC_DB_POOL_SIZE("10", "Most pooled database connections (the change notification listener has one more of its own)."),
+    RTSYNC_FALLBACK_POLL("10s", "How often the change log is read when no notification arrives (`60s` is the original design's poll)."),
+    RTSYNC_BATCH_SIZE("500", "Most change-log rows read in one query."),
+    RTSYNC_JWT_CLOCK_SKEW("30s", "Tolerance for `exp` and `nbf` between this host's clock and the token issuer's."),
+    RTSYNC_JWKS_FILE("", "Optional JWKS file whose RS256/ES256 keys are accepted besides HS256 with `JWT_SECRET`."),
+    RTSYNC_TOKEN_WARNING("300s", "TOKEN_EXPIRING_SOON is sent once when less than this remains of a connection's token."),
+    RTSYNC_IDLE_TIMEOUT("65s", "A connection that sends nothing for this long is closed (clients PING every 30 s)."),
+    RTSYNC_MAX_MESSAGE_BYTES("262144", "Largest client message accepted."),
+    RTSYNC_SEND_QUEUE("1024", "Most messages waiting for one client; a client that falls further behind is disconnected."),
+    RTSYNC_MAX_IDS_PER_SUBSCRIBE("1000", "Most entity ids in one SUBSCRIBE."),
+    RTSYNC_MAX_SUBSCRIPTIONS("10000", "Most subscriptions one connection holds."),
+    RTSYNC_MAX_CONNECTIONS_PER_USER("32", "Most open connections of one user on one instance."),
+    RTSYNC_MAX_CONNECTIONS("100000", "Most open connections on one instance."),
+    RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),
+    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The default as written in the README; empty when the setting has no fixed default. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static List<Setting> all() {
+        return Arrays.asList(values());
+    }
+}
