@@ -60,6 +60,9 @@ public record RtsyncConfig(
             throw new ConfigurationException("JWT_SECRET must be at least " + MIN_SECRET_BYTES
                     + " bytes, as HS256 requires; use the REST API's secret");
         }
+        if (secret.isEmpty() && env.optionalText(Setting.DATABASE_URL).isPresent()) {
+            throw new ConfigurationException("JWT_SECRET must be set when DATABASE_URL is: use the REST API's secret");
+        }
         int port = env.integer(Setting.PUBSUB_PORT, 0, 65_535);
         String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(() -> hostname() + "-" + port);
         if (!INSTANCE_ID.matcher(instanceId).matches()) {

@@ -76,6 +76,13 @@ class RtsyncConfigTest {
     }
 
     @Test
+    void a_real_database_needs_the_real_secret() {
+        assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of("DATABASE_URL", "postgresql://localhost/app")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("JWT_SECRET must be set when DATABASE_URL is: use the REST API's secret");
+    }
+
+    @Test
     void a_rejected_secret_is_never_repeated() {
         assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of("JWT_SECRET", "hunter2-secret")))
                 .hasMessageNotContaining("hunter2");
