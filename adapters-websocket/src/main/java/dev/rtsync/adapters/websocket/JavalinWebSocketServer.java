@@ -46,6 +46,7 @@ public final class JavalinWebSocketServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebSocketServer.class);
     private static final String CONNECTION = "rtsync.connection";
+    private static final String RATE = "rtsync.rate";
 
     private final WebSocketSettings settings;
     private final ClientUseCases useCases;
@@ -118,6 +119,7 @@ public final class JavalinWebSocketServer {
     private void onConnect(WsConnectContext ctx) {
         ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
         ctx.attribute(CONNECTION, id);
+        ctx.attribute(RATE, new MessageRate(settings.maxMessagesPerSecond()));
         channel.opened(id, ctx.session);
         String token = Optional.ofNullable(ctx.queryParam("token")).orElse("");
         ConnectResult result = useCases.connect().connect(new ConnectCommand(id, token));
@@ -129,8 +131,11 @@ public final class JavalinWebSocketServer {
 
     private void onMessage(WsMessageContext ctx) {
         ConnectionId id = connectionOf(ctx);
+        if (rateLimited(ctx, id)) {
+            return;
+        }
         String frame = ctx.message();
-        if (utf8Length(frame) > settings.maxMessageBytes()) {
+        if (isTooLarge(frame)) {
             channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
                     "Messages are at most " + settings.maxMessageBytes() + " bytes"));
             return;
@@ -161,7 +166,20 @@ public final class JavalinWebSocketServer {
     }
 
     private void onBinaryMessage(WsBinaryMessageContext ctx) {
-        channel.send(connectionOf(ctx), new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
+        ConnectionId id = connectionOf(ctx);
+        if (!rateLimited(ctx, id)) {
+            channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
+        }
+    }
+
+    /** Answers RATE_LIMITED and returns true when the connection sent too many messages this second. */
+    private boolean rateLimited(WsContext ctx, ConnectionId id) {
+        if (ctx.<MessageRate>attribute(RATE).admit(System.nanoTime())) {
+            return false;
+        }
+        channel.send(id, new ErrorMessage(ErrorCode.RATE_LIMITED,
+                "At most " + settings.maxMessagesPerSecond() + " messages per second; this one was dropped"));
+        return true;
     }
 
     private void onClose(WsCloseContext ctx) {
@@ -190,10 +208,34 @@ public final class JavalinWebSocketServer {
         return Objects.requireNonNull(ctx.<ConnectionId>attribute(CONNECTION), "connection id of the session");
     }
 
-    private static int utf8Length(String text) {
-        if ((long) text.length() * 3 <= Integer.MAX_VALUE && text.length() * 3L < 1024) {
-            return text.length() * 3; // short enough that it cannot matter; avoid encoding
+    private boolean isTooLarge(String frame) {
+        int max = settings.maxMessageBytes();
+        if (frame.length() <= max / 3) {
+            return false; // even at three UTF-8 bytes per char it fits: no need to encode
         }
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        return frame.length() > max || frame.getBytes(StandardCharsets.UTF_8).length > max;
+    }
+
+    /**
+     * Counts one connection's messages in one-second windows. A connection's frames are handled
+     * one at a time, so it needs no lock.
+     */
+    private static final class MessageRate {
+        private static final long SECOND = 1_000_000_000L;
+        private final int perSecond;
+        private long windowStart = Long.MIN_VALUE;
+        private int count;
+
+        MessageRate(int perSecond) {
+            this.perSecond = perSecond;
+        }
+
+        boolean admit(long now) {
+            if (windowStart == Long.MIN_VALUE || now - windowStart >= SECOND) {
+                windowStart = now;
+                count = 0;
+            }
+            return ++count <= perSecond;
+        }
     }
 }

@@ -176,6 +176,8 @@ public final class WebSocketClientChannel implements ClientChannel {
                 }
                 try {
                     session.sendText(next, Callback.from(this::sent, this::failed));
+                } catch (RuntimeException e) {
+                    failed(e); // a broken session; never let it reach the thread that queued the message
                 } finally {
                     synchronized (this) {
                         draining = false;

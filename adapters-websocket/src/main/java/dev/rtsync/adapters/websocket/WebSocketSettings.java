@@ -17,13 +17,15 @@ import java.util.Objects;
  *                              closed as a slow consumer
  * @param closeGrace            how long a closing connection may take to flush its queue and
  *                              close cleanly before it is cut off
+ * @param maxMessagesPerSecond  the most messages one connection may send in a second; the rest
+ *                              of that second's messages are answered {@code ERROR RATE_LIMITED}
  */
 public record WebSocketSettings(String host, int port, int maxMessageBytes, Duration idleTimeout,
-                                int outboundQueueCapacity, Duration closeGrace) {
+                                int outboundQueueCapacity, Duration closeGrace, int maxMessagesPerSecond) {
 
     public static final int DEFAULT_PORT = 4001;
     public static final WebSocketSettings DEFAULTS = new WebSocketSettings("0.0.0.0", DEFAULT_PORT, 256 * 1024,
-            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5));
+            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5), 50);
 
     public WebSocketSettings {
         Objects.requireNonNull(host, "host");
@@ -42,29 +44,36 @@ public record WebSocketSettings(String host, int port, int maxMessageBytes, Dura
         if (closeGrace.isNegative() || closeGrace.isZero()) {
             throw new IllegalArgumentException("the close grace must be positive");
         }
-    }
-
-    public WebSocketSettings withPort(int port) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace);
+        if (maxMessagesPerSecond < 1) {
+            throw new IllegalArgumentException("a connection must be allowed at least one message per second");
+        }
     }
 
     public WebSocketSettings withHost(String host) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
     }
 
-    public WebSocketSettings withIdleTimeout(Duration idleTimeout) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace);
-    }
-
-    public WebSocketSettings withOutboundQueueCapacity(int capacity) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, capacity, closeGrace);
+    public WebSocketSettings withPort(int port) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
     }
 
     public WebSocketSettings withMaxMessageBytes(int maxMessageBytes) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withIdleTimeout(Duration idleTimeout) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withOutboundQueueCapacity(int outboundQueueCapacity) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
     }
 
     public WebSocketSettings withCloseGrace(Duration closeGrace) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withMaxMessagesPerSecond(int maxMessagesPerSecond) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
     }
 }

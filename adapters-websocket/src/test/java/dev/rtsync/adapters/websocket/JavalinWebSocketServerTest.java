@@ -378,6 +378,25 @@ class JavalinWebSocketServerTest {
     }
 
     @Test
+    void a_connection_over_its_message_rate_gets_rate_limited_and_stays_open() {
+        try (ServerFixture limited = new ServerFixture(ServerFixture.testSettings().withMaxMessagesPerSecond(5),
+                ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS);
+             TestClient client = TestClient.connect(limited.uri(limited.tokenFor(ServerFixture.newUser())))) {
+            for (int i = 0; i < 20; i++) {
+                client.send("{\"type\":\"PING\"}");
+            }
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                JsonNode message = client.next();
+                answers.add(message.path("type").asText() + ":" + message.path("payload").path("code").asText(""));
+            }
+            assertThat(answers).contains("ERROR:RATE_LIMITED");
+            assertThat(answers).filteredOn(answer -> answer.equals("PONG:")).hasSizeBetween(5, 19);
+            await().atMost(TestClient.TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(client::assertAlive);
+        }
+    }
+
+    @Test
     void stopping_the_server_closes_every_connection_with_1001() {
         TestClient client = connect(ServerFixture.newUser());
         fixture.server.stop();
