@@ -58,14 +58,22 @@ public final class NimbusTokenVerifier implements TokenVerifier {
 
     /** HS256 only. */
     public NimbusTokenVerifier(byte[] hmacSecret, Duration clockSkew, Clock clock) {
-        this(hmacSecret, Optional.empty(), clockSkew, clock);
+        this(hmacSecret, clockSkew, clock, Optional.empty());
     }
 
     /**
-     * HS256 with the secret and, when {@code asymmetricKeys} is present, RS256 and ES256 with the
-     * public keys of that set (matched by {@code kid} when the token names one).
+     * HS256 with the secret and, when {@code jwksFile} is present, RS256 and ES256 with the public
+     * keys of that JWK set file (an identity provider's JWKS document, matched by {@code kid} when
+     * the token names one).
+     *
+     * @throws IllegalArgumentException when the secret is shorter than {@value #MIN_SECRET_BYTES}
+     *                                  bytes or the JWKS file cannot be read
      */
-    public NimbusTokenVerifier(byte[] hmacSecret, Optional<JWKSet> asymmetricKeys, Duration clockSkew, Clock clock) {
+    public NimbusTokenVerifier(byte[] hmacSecret, Optional<Path> jwksFile, Duration clockSkew, Clock clock) {
+        this(hmacSecret, clockSkew, clock, jwksFile.map(NimbusTokenVerifier::loadJwks));
+    }
+
+    private NimbusTokenVerifier(byte[] hmacSecret, Duration clockSkew, Clock clock, Optional<JWKSet> asymmetricKeys) {
         Objects.requireNonNull(hmacSecret, "secret");
         Objects.requireNonNull(clock, "clock");
         if (hmacSecret.length < MIN_SECRET_BYTES) {
@@ -99,8 +107,7 @@ public final class NimbusTokenVerifier implements TokenVerifier {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
-    /** Reads a JWK set (public keys of RS256/ES256 issuers) from a file, such as an IdP's JWKS document. */
-    public static JWKSet loadJwks(Path file) {
+    private static JWKSet loadJwks(Path file) {
         try {
             return JWKSet.load(file.toFile());
         } catch (IOException | ParseException e) {

@@ -136,6 +136,12 @@ class NimbusTokenVerifierTest {
     }
 
     @Test
+    void refuses_an_unreadable_jwks_file(@TempDir Path dir) {
+        assertThatThrownBy(() -> new NimbusTokenVerifier(SECRET, Optional.of(dir.resolve("missing.json")), Duration.ZERO, CLOCK))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JWKS");
+    }
+
+    @Test
     void refuses_a_secret_shorter_than_32_bytes() {
         assertThatThrownBy(() -> new NimbusTokenVerifier(new byte[31], Duration.ZERO, CLOCK))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
@@ -145,7 +151,7 @@ class NimbusTokenVerifierTest {
     void accepts_rs256_and_es256_tokens_of_a_configured_jwks_file(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(java.util.List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
-        NimbusTokenVerifier withKeys = new NimbusTokenVerifier(SECRET, Optional.of(NimbusTokenVerifier.loadJwks(jwks)),
+        NimbusTokenVerifier withKeys = new NimbusTokenVerifier(SECRET, Optional.of(jwks),
                 Duration.ofSeconds(30), CLOCK);
 
         assertThat(withKeys.verify(sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "rsa-1", claims().build())))
