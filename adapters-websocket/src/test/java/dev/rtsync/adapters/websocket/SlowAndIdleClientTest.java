@@ -74,14 +74,14 @@ class SlowAndIdleClientTest {
 
     @Test
     void a_silent_connection_is_closed_after_the_idle_timeout_and_a_pinging_one_is_not() throws Exception {
-        WebSocketSettings settings = ServerFixture.testSettings().withIdleTimeout(Duration.ofMillis(600));
+        WebSocketSettings settings = ServerFixture.testSettings().withIdleTimeout(Duration.ofMillis(1_000));
         try (ServerFixture fixture = new ServerFixture(settings, ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS);
              TestClient silent = fixture.connect(ServerFixture.newUser());
              TestClient pinging = fixture.connect(ServerFixture.newUser())) {
-            long deadline = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMillis(2_500).toNanos();
             while (System.nanoTime() < deadline) {
                 pinging.assertAlive();
-                Thread.sleep(150); // the client's heartbeat, well inside the idle timeout
+                Thread.sleep(200); // the client's heartbeat, well inside the idle timeout
             }
             assertThat(silent.awaitClose()).isEqualTo(1001);
             assertThat(silent.closeReason()).containsIgnoringCase("idle");
