@@ -1,0 +1,241 @@
+package dev.rtsync.adapters.websocket;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage.ErrorMessage;
+import dev.rtsync.application.usecase.CheckHealthUseCase.HealthReport;
+import dev.rtsync.application.usecase.ClientUseCases;
+import dev.rtsync.application.usecase.ConnectUseCase.ConnectCommand;
+import dev.rtsync.application.usecase.ConnectUseCase.ConnectResult;
+import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
+import dev.rtsync.application.usecase.PingUseCase.PingCommand;
+import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
+import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeCommand;
+import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
+import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsErrorContext;
+import io.javalin.websocket.WsMessageContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The driving adapter: serves the wire protocol at {@code ws://HOST:PORT?token=<JWT>} and
+ * {@code GET /health} with Javalin, and turns every client frame into one use case call.
+ *
+ * <p>The upgrade always completes, so that a browser sees the {@code ERROR AUTH_FAILED} and the
+ * 4001 close of a bad token instead of a bare 1006; the token goes to the Connect use case only,
+ * and it is never logged (nor is the query string that carries it). Any frame of a connection the
+ * Connect use case refused is ignored by the use cases, which find no such connection.
+ */
+public final class JavalinWebSocketServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JavalinWebSocketServer.class);
+    private static final String CONNECTION = "rtsync.connection";
+    private static final String RATE = "rtsync.rate";
+
+    private final WebSocketSettings settings;
+    private final ClientUseCases useCases;
+    private final WebSocketClientChannel channel;
+    private final ClientMessageDecoder decoder = new ClientMessageDecoder();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Javalin app;
+
+    /**
+     * @param channel the channel the use cases were built with; this server opens and closes its sessions
+     */
+    public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.useCases = Objects.requireNonNull(useCases, "use cases");
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.jetty.modifyWebSocketServletFactory(factory -> {
+                factory.setIdleTimeout(settings.idleTimeout());
+                // Up to the limit a frame is answered ERROR MESSAGE_TOO_LARGE; past twice it Jetty closes with 1009.
+                factory.setMaxTextMessageSize(2L * settings.maxMessageBytes());
+                factory.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
+            });
+            config.routes.get("/health", this::health);
+            config.routes.ws("/", ws -> {
+                ws.onConnect(this::onConnect);
+                ws.onMessage(this::onMessage);
+                ws.onBinaryMessage(this::onBinaryMessage);
+                ws.onClose(this::onClose);
+                ws.onError(this::onError);
+            });
+        });
+    }
+
+    /** Binds the port and serves; returns once clients can connect. */
+    public JavalinWebSocketServer start() {
+        app.start();
+        LOG.info("Serving WebSocket clients and /health on port {}", app.port());
+        return this;
+    }
+
+    /** The bound port, useful when the settings asked for port 0. */
+    public int port() {
+        return app.port();
+    }
+
+    /**
+     * Closes every connection with 1001 (going away) after the messages already queued for it,
+     * waits up to the close grace for them to close, and stops the server.
+     */
+    public void stop() {
+        channel.closeAll(CloseCode.GOING_AWAY);
+        long deadline = System.nanoTime() + settings.closeGrace().toNanos();
+        while (channel.openSessions() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        app.stop();
+        channel.shutdown();
+        LOG.info("WebSocket server stopped");
+    }
+
+    private void onConnect(WsConnectContext ctx) {
+        ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
+        ctx.attribute(CONNECTION, id);
+        ctx.attribute(RATE, new MessageRate(settings.maxMessagesPerSecond()));
+        channel.opened(id, ctx.session);
+        String token = Optional.ofNullable(ctx.queryParam("token")).orElse("");
+        ConnectResult result = useCases.connect().connect(new ConnectCommand(id, token));
+        switch (result) {
+            case ConnectResult.Connected connected -> LOG.info("Connection {} opened for user {}", id, connected.connection().user());
+            case ConnectResult.Refused refused -> LOG.info("Connection {} refused: {} ({})", id, refused.code(), refused.reason());
+        }
+    }
+
+    private void onMessage(WsMessageContext ctx) {
+        ConnectionId id = connectionOf(ctx);
+        if (rateLimited(ctx, id)) {
+            return;
+        }
+        String frame = ctx.message();
+        if (isTooLarge(frame)) {
+            channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
+                    "Messages are at most " + settings.maxMessageBytes() + " bytes"));
+            return;
+        }
+        switch (decoder.decode(frame)) {
+            case ClientMessageDecoder.Decoded.Invalid invalid -> channel.send(id, new ErrorMessage(invalid.code(), invalid.message()));
+            case ClientMessageDecoder.Decoded.Message decoded -> dispatch(id, decoded.message());
+        }
+    }
+
+    private void dispatch(ConnectionId id, ClientMessage message) {
+        try {
+            switch (message) {
+                case ClientMessage.Subscribe subscribe ->
+                        useCases.subscribe().subscribe(new SubscribeCommand(id, subscribe.entityCode(), subscribe.entityIds()));
+                case ClientMessage.Unsubscribe unsubscribe ->
+                        useCases.unsubscribe().unsubscribe(new UnsubscribeCommand(id, unsubscribe.entityCode(), unsubscribe.entityIds()));
+                case ClientMessage.UnsubscribeAll unsubscribeAll ->
+                        useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(id));
+                case ClientMessage.Ping ping -> useCases.ping().ping(new PingCommand(id));
+                case ClientMessage.TokenRefresh refresh ->
+                        useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Connection {}: handling {} failed", id, message.getClass().getSimpleName(), e);
+            channel.send(id, ErrorMessage.of(ErrorCode.INTERNAL_ERROR));
+        }
+    }
+
+    private void onBinaryMessage(WsBinaryMessageContext ctx) {
+        ConnectionId id = connectionOf(ctx);
+        if (!rateLimited(ctx, id)) {
+            channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
+        }
+    }
+
+    /** Answers RATE_LIMITED and returns true when the connection sent too many messages this second. */
+    private boolean rateLimited(WsContext ctx, ConnectionId id) {
+        if (ctx.<MessageRate>attribute(RATE).admit(System.nanoTime())) {
+            return false;
+        }
+        channel.send(id, new ErrorMessage(ErrorCode.RATE_LIMITED,
+                "At most " + settings.maxMessagesPerSecond() + " messages per second; this one was dropped"));
+        return true;
+    }
+
+    private void onClose(WsCloseContext ctx) {
+        ConnectionId id = connectionOf(ctx);
+        channel.closed(id);
+        Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
+        closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
+                ctx.status(), Objects.toString(ctx.reason(), "")));
+    }
+
+    private void onError(WsErrorContext ctx) {
+        Throwable error = ctx.error();
+        LOG.debug("Connection {}: {}", ctx.<ConnectionId>attribute(CONNECTION), error == null ? "error" : error.toString());
+    }
+
+    private void health(Context ctx) throws JsonProcessingException {
+        HealthReport report = useCases.checkHealth().check();
+        ObjectNode body = json.createObjectNode();
+        body.put("status", report.healthy() ? "ok" : "unavailable");
+        report.databaseProblem().ifPresent(problem -> body.put("reason", problem));
+        body.putObject("connections").put("connections", report.connections()).put("users", report.users());
+        ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    private static ConnectionId connectionOf(WsContext ctx) {
+        return Objects.requireNonNull(ctx.<ConnectionId>attribute(CONNECTION), "connection id of the session");
+    }
+
+    private boolean isTooLarge(String frame) {
+        int max = settings.maxMessageBytes();
+        if (frame.length() <= max / 3) {
+            return false; // even at three UTF-8 bytes per char it fits: no need to encode
+        }
+        return frame.length() > max || frame.getBytes(StandardCharsets.UTF_8).length > max;
+    }
+
+    /**
+     * Counts one connection's messages in one-second windows. A connection's frames are handled
+     * one at a time, so it needs no lock.
+     */
+    private static final class MessageRate {
+        private static final long SECOND = 1_000_000_000L;
+        private final int perSecond;
+        private long windowStart = Long.MIN_VALUE;
+        private int count;
+
+        MessageRate(int perSecond) {
+            this.perSecond = perSecond;
+        }
+
+        boolean admit(long now) {
+            if (windowStart == Long.MIN_VALUE || now - windowStart >= SECOND) {
+                windowStart = now;
+                count = 0;
+            }
+            return ++count <= perSecond;
+        }
+    }
+}

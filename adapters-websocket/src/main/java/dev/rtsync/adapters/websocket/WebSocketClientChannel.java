@@ -1,0 +1,226 @@
+package dev.rtsync.adapters.websocket;
+
+import dev.rtsync.application.message.CloseReason;
+import dev.rtsync.application.message.ServerMessage;
+import dev.rtsync.application.port.out.ClientChannel;
+import dev.rtsync.domain.ConnectionId;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link ClientChannel} over Jetty WebSocket sessions: the registry of this server's open
+ * sessions, each with one bounded outbound queue.
+ *
+ * <p>{@link #send} encodes the message on the caller's thread, appends it to the connection's
+ * queue and returns: it never waits for the client. Each queue has at most one frame in flight
+ * with Jetty's asynchronous {@code sendText}; the frame's completion sends the next, so messages
+ * reach a client in the order they were queued whichever thread queued them (the change watcher,
+ * the expiry check or the connection's own reader). A connection whose queue is full is closed as
+ * {@link CloseCode#SLOW_CONSUMER} and refuses further messages; every close is given
+ * {@code closeGrace} to flush, after which a client that still does not read is cut off at the
+ * TCP level. Jetty then reports the close to {@link JavalinWebSocketServer}, which disconnects the
+ * connection (its subscriptions go).
+ */
+public final class WebSocketClientChannel implements ClientChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketClientChannel.class);
+
+    private final ServerMessageEncoder encoder = new ServerMessageEncoder();
+    private final Map<ConnectionId, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final int capacity;
+    private final Duration closeGrace;
+    private final ScheduledExecutorService cutOffTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "rtsync-ws-cut-off");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public WebSocketClientChannel(WebSocketSettings settings) {
+        this.capacity = settings.outboundQueueCapacity();
+        this.closeGrace = settings.closeGrace();
+    }
+
+    @Override
+    public boolean send(ConnectionId connection, ServerMessage message) {
+        Outbox outbox = outboxes.get(connection);
+        return outbox != null && outbox.offer(encoder.encode(message));
+    }
+
+    @Override
+    public void close(ConnectionId connection, CloseReason reason) {
+        Outbox outbox = outboxes.get(connection);
+        if (outbox != null) {
+            outbox.closeAfterQueued(CloseCode.of(reason));
+        }
+    }
+
+    /** How many sessions are open on this server, authenticated or not. */
+    public int openSessions() {
+        return outboxes.size();
+    }
+
+    void opened(ConnectionId connection, Session session) {
+        if (outboxes.putIfAbsent(connection, new Outbox(connection, session)) != null) {
+            throw new IllegalStateException(connection + " is already open");
+        }
+    }
+
+    void closed(ConnectionId connection) {
+        Outbox outbox = outboxes.remove(connection);
+        if (outbox != null) {
+            outbox.discard();
+        }
+    }
+
+    void closeAll(CloseCode code) {
+        outboxes.values().forEach(outbox -> outbox.closeAfterQueued(code));
+    }
+
+    void shutdown() {
+        cutOffTimer.shutdownNow();
+    }
+
+    /** One connection's queue. Guarded by its own monitor; Jetty is called outside it. */
+    private final class Outbox {
+        private final ConnectionId connection;
+        private final Session session;
+        private final ArrayDeque<String> queue = new ArrayDeque<>();
+        private boolean inFlight;
+        private boolean draining;
+        private CloseCode closing;
+        private boolean closeSent;
+
+        Outbox(ConnectionId connection, Session session) {
+            this.connection = connection;
+            this.session = session;
+        }
+
+        boolean offer(String text) {
+            boolean overflowed;
+            synchronized (this) {
+                if (closing != null) {
+                    return false;
+                }
+                overflowed = queue.size() + (inFlight ? 1 : 0) >= capacity;
+                if (overflowed) {
+                    queue.clear(); // nothing more goes to a client that does not read
+                    closing = CloseCode.SLOW_CONSUMER;
+                } else {
+                    queue.add(text);
+                }
+            }
+            if (overflowed) {
+                LOG.warn("Connection {} did not read {} queued messages; closing it as a slow consumer", connection, capacity);
+                scheduleCutOff();
+                drain();
+                return false;
+            }
+            drain();
+            return true;
+        }
+
+        void closeAfterQueued(CloseCode code) {
+            synchronized (this) {
+                if (closing != null) {
+                    return;
+                }
+                closing = code;
+            }
+            scheduleCutOff();
+            drain();
+        }
+
+        synchronized void discard() {
+            queue.clear();
+            if (closing == null) {
+                closing = CloseCode.GOING_AWAY;
+            }
+            closeSent = true;
+        }
+
+        /** Sends queued frames one at a time; loops instead of recursing when Jetty completes a send at once. */
+        private void drain() {
+            while (true) {
+                String next;
+                CloseCode closeNow = null;
+                synchronized (this) {
+                    if (draining || inFlight) {
+                        return;
+                    }
+                    next = closing == CloseCode.SLOW_CONSUMER ? null : queue.poll();
+                    if (next == null) {
+                        if (closing == null || closeSent) {
+                            return;
+                        }
+                        closeSent = true;
+                        closeNow = closing;
+                    } else {
+                        inFlight = true;
+                        draining = true;
+                    }
+                }
+                if (closeNow != null) {
+                    session.close(closeNow.code(), closeNow.reason(), Callback.NOOP);
+                    return;
+                }
+                try {
+                    session.sendText(next, Callback.from(this::sent, this::failed));
+                } catch (RuntimeException e) {
+                    failed(e); // a broken session; never let it reach the thread that queued the message
+                } finally {
+                    synchronized (this) {
+                        draining = false;
+                    }
+                }
+            }
+        }
+
+        private void sent() {
+            synchronized (this) {
+                inFlight = false;
+            }
+            drain();
+        }
+
+        private void failed(Throwable cause) {
+            synchronized (this) {
+                inFlight = false;
+                queue.clear();
+                if (closing == null) {
+                    closing = CloseCode.GOING_AWAY;
+                }
+                closeSent = true; // the session is broken: Jetty closes it and tells the server
+            }
+            LOG.debug("Sending to connection {} failed: {}", connection, cause.toString());
+        }
+
+        private void scheduleCutOff() {
+            try {
+                cutOffTimer.schedule(() -> {
+                    if (session.isOpen()) {
+                        LOG.info("Connection {} did not close within {}; cutting it off", connection, closeGrace);
+                        session.disconnect();
+                    }
+                }, closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                session.disconnect(); // shutting down
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Outbox[" + Objects.toString(connection) + "]";
+        }
+    }
+}

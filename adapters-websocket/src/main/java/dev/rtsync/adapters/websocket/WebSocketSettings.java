@@ -1,0 +1,79 @@
+package dev.rtsync.adapters.websocket;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the WebSocket server runs. The bootstrap builds it from the environment; {@link #DEFAULTS}
+ * suits the design's browser client (a PING every 30 s).
+ *
+ * @param host                  the address to bind, such as {@code 0.0.0.0}
+ * @param port                  {@code PUBSUB_PORT}; 0 binds a free port (tests)
+ * @param maxMessageBytes       the largest text message accepted; larger ones are answered
+ *                              {@code ERROR MESSAGE_TOO_LARGE}, and frames over twice this are
+ *                              refused by closing with 1009
+ * @param idleTimeout           a connection the client keeps silent this long is closed
+ * @param outboundQueueCapacity the most messages waiting for one client; past it the client is
+ *                              closed as a slow consumer
+ * @param closeGrace            how long a closing connection may take to flush its queue and
+ *                              close cleanly before it is cut off
+ * @param maxMessagesPerSecond  the most messages one connection may send in a second; the rest
+ *                              of that second's messages are answered {@code ERROR RATE_LIMITED}
+ */
+public record WebSocketSettings(String host, int port, int maxMessageBytes, Duration idleTimeout,
+                                int outboundQueueCapacity, Duration closeGrace, int maxMessagesPerSecond) {
+
+    public static final int DEFAULT_PORT = 4001;
+    public static final WebSocketSettings DEFAULTS = new WebSocketSettings("0.0.0.0", DEFAULT_PORT, 256 * 1024,
+            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5), 50);
+
+    public WebSocketSettings {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0 to 65535");
+        }
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("the largest message must be at least 1024 bytes");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("the idle timeout must be positive");
+        }
+        if (outboundQueueCapacity < 1) {
+            throw new IllegalArgumentException("the outbound queue must hold at least one message");
+        }
+        if (closeGrace.isNegative() || closeGrace.isZero()) {
+            throw new IllegalArgumentException("the close grace must be positive");
+        }
+        if (maxMessagesPerSecond < 1) {
+            throw new IllegalArgumentException("a connection must be allowed at least one message per second");
+        }
+    }
+
+    public WebSocketSettings withHost(String host) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withPort(int port) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withMaxMessageBytes(int maxMessageBytes) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withIdleTimeout(Duration idleTimeout) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withOutboundQueueCapacity(int outboundQueueCapacity) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withCloseGrace(Duration closeGrace) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+
+    public WebSocketSettings withMaxMessagesPerSecond(int maxMessagesPerSecond) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+    }
+}

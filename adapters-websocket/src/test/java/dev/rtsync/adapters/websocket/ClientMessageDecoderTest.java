@@ -1,0 +1,114 @@
+package dev.rtsync.adapters.websocket;
+
+import dev.rtsync.adapters.websocket.ClientMessageDecoder.Decoded;
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The decoder on its own: edge cases the golden files do not show, and many generated inputs (fixed seeds, so a failure repeats). */
+class ClientMessageDecoderTest {
+
+    private static final EntityCode PROJECT = EntityCode.of("project");
+    private static final String ID = "550e8400-e29b-41d4-a716-446655440001";
+
+    private final ClientMessageDecoder decoder = new ClientMessageDecoder();
+
+    @Test
+    void unsubscribe_with_null_ids_means_the_whole_entity_code() {
+        assertThat(decoder.decode("{\"type\":\"UNSUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":null}}"))
+                .isEqualTo(new Decoded.Message(new ClientMessage.Unsubscribe(PROJECT, Optional.empty())));
+    }
+
+    @Test
+    void subscribe_with_null_ids_is_an_invalid_payload() {
+        assertThat(decoder.decode("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":null}}"))
+                .isInstanceOfSatisfying(Decoded.Invalid.class, invalid -> assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD));
+    }
+
+    @Test
+    void upper_case_uuids_are_accepted() {
+        assertThat(decoder.decode("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":[\"" + ID.toUpperCase() + "\"]}}"))
+                .isEqualTo(new Decoded.Message(new ClientMessage.Subscribe(PROJECT, List.of(EntityId.parse(ID)))));
+    }
+
+    @Test
+    void a_payload_on_ping_is_ignored() {
+        assertThat(decoder.decode("{\"type\":\"PING\",\"payload\":{\"anything\":[1]}}")).isEqualTo(new Decoded.Message(new ClientMessage.Ping()));
+    }
+
+    @Test
+    void an_error_message_never_repeats_the_input() {
+        String secretish = "eyJ-not-really-a-token-" + UUID.randomUUID();
+        assertThat(decoder.decode("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":[\"" + secretish + "\"]}}"))
+                .isInstanceOfSatisfying(Decoded.Invalid.class, invalid -> assertThat(invalid.message()).doesNotContain(secretish));
+        assertThat(decoder.decode("{\"type\":\"" + secretish + "\"}"))
+                .isInstanceOfSatisfying(Decoded.Invalid.class, invalid -> assertThat(invalid.message()).doesNotContain(secretish));
+    }
+
+    @Test
+    void any_text_decodes_to_a_message_or_an_error_and_never_throws() {
+        Random random = new Random(20251127);
+        String alphabet = "{}[]\",:\\ntrufalse0123456789.-eE typePINGSUBSCRIBEpayloadentityIds\u00e9\ud83d\ude00";
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder frame = new StringBuilder();
+            int length = random.nextInt(60);
+            for (int j = 0; j < length; j++) {
+                frame.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertThat(decoder.decode(frame.toString())).as(frame.toString()).isNotNull();
+        }
+    }
+
+    @Test
+    void any_json_object_with_a_type_decodes_to_a_message_or_a_payload_error() {
+        Random random = new Random(42);
+        List<String> types = List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "TOKEN_REFRESH", "subscribe", "", "X");
+        List<String> values = List.of("\"" + ID + "\"", "\"x\"", "1", "null", "{}", "[]", "\"project\"", "\"Project\"", "true");
+        List<String> names = List.of("entityCode", "entityIds", "token", "other");
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder payload = new StringBuilder("{");
+            for (String name : names) {
+                if (random.nextBoolean()) {
+                    String value = random.nextInt(3) == 0
+                            ? "[" + values.get(random.nextInt(values.size())) + "," + values.get(random.nextInt(values.size())) + "]"
+                            : values.get(random.nextInt(values.size()));
+                    payload.append(payload.length() == 1 ? "" : ",").append('"').append(name).append("\":").append(value);
+                }
+            }
+            String frame = "{\"type\":\"" + types.get(random.nextInt(types.size())) + "\",\"payload\":" + payload + "}}";
+            Decoded decoded = decoder.decode(frame);
+            if (decoded instanceof Decoded.Invalid invalid) {
+                assertThat(invalid.code()).as(frame).isIn(ErrorCode.UNKNOWN_TYPE, ErrorCode.INVALID_PAYLOAD,
+                        ErrorCode.INVALID_ENTITY_CODE, ErrorCode.INVALID_ENTITY_ID);
+            }
+        }
+    }
+
+    @Test
+    void every_valid_subscribe_survives_encoding_and_decoding() {
+        Random random = new Random(7);
+        for (int i = 0; i < 1_000; i++) {
+            StringBuilder code = new StringBuilder().append((char) ('a' + random.nextInt(26)));
+            int length = random.nextInt(EntityCode.MAX_LENGTH);
+            for (int j = 0; j < length; j++) {
+                code.append("abcdefghijklmnopqrstuvwxyz0123456789_".charAt(random.nextInt(37)));
+            }
+            List<EntityId> ids = new ArrayList<>();
+            for (int j = random.nextInt(20); j > 0; j--) {
+                ids.add(new EntityId(new UUID(random.nextLong(), random.nextLong())));
+            }
+            ClientMessage message = new ClientMessage.Subscribe(EntityCode.of(code.toString()), ids);
+            String json = WireFormatGoldenTest.encodeClient(message).toString();
+            assertThat(decoder.decode(json)).as(json).isEqualTo(new Decoded.Message(message));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.rtsync.adapters.websocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage;
+import dev.rtsync.domain.Change;
+import dev.rtsync.domain.ChangeBatch;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.WireAction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One golden file per sample payload of the design's section 9, checked both ways: the JSON reads
+ * as exactly the record, and the record writes as exactly the JSON (compared as trees, so spacing
+ * and field order do not matter, but every name, value and JSON type does).
+ */
+class WireFormatGoldenTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EntityCode PROJECT = EntityCode.of("project");
+    private static final EntityId ID_1 = EntityId.parse("550e8400-e29b-41d4-a716-446655440001");
+    private static final EntityId ID_2 = EntityId.parse("550e8400-e29b-41d4-a716-446655440002");
+    private static final EntityId ID_3 = EntityId.parse("550e8400-e29b-41d4-a716-446655440003");
+
+    private final ClientMessageDecoder decoder = new ClientMessageDecoder();
+    private final ServerMessageEncoder encoder = new ServerMessageEncoder();
+
+    static Stream<Arguments> clientMessages() {
+        return Stream.of(
+                Arguments.of("subscribe.json", new ClientMessage.Subscribe(PROJECT, List.of(ID_1, ID_2, ID_3))),
+                Arguments.of("unsubscribe.json", new ClientMessage.Unsubscribe(PROJECT, Optional.of(List.of(ID_1)))),
+                Arguments.of("unsubscribe-entity-code.json", new ClientMessage.Unsubscribe(PROJECT, Optional.empty())),
+                Arguments.of("unsubscribe-all.json", new ClientMessage.UnsubscribeAll()),
+                Arguments.of("ping.json", new ClientMessage.Ping()),
+                Arguments.of("token-refresh.json", new ClientMessage.TokenRefresh("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...")));
+    }
+
+    static Stream<Arguments> serverMessages() {
+        return Stream.of(
+                Arguments.of("subscribed.json", new ServerMessage.Subscribed(3)),
+                Arguments.of("invalidate.json", new ServerMessage.Invalidate(
+                        new ChangeBatch(PROJECT, List.of(new Change(PROJECT, ID_1, WireAction.UPDATE, 42))),
+                        Instant.parse("2025-11-27T10:30:00Z"))),
+                Arguments.of("pong.json", new ServerMessage.Pong()),
+                Arguments.of("token-expiring-soon.json", new ServerMessage.TokenExpiringSoon(300)),
+                Arguments.of("error.json", new ServerMessage.ErrorMessage(ErrorCode.AUTH_FAILED, "Invalid token")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clientMessages")
+    void the_decoder_reads_each_client_sample_as_its_record(String golden, ClientMessage expected) throws IOException {
+        assertThat(decoder.decode(read(golden))).isEqualTo(new ClientMessageDecoder.Decoded.Message(expected));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clientMessages")
+    void each_client_record_writes_as_its_sample(String golden, ClientMessage message) throws IOException {
+        assertThat(encodeClient(message)).isEqualTo(JSON.readTree(read(golden)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverMessages")
+    void the_encoder_writes_each_server_record_as_its_sample(String golden, ServerMessage message) throws IOException {
+        assertThat(JSON.readTree(encoder.encode(message))).isEqualTo(JSON.readTree(read(golden)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverMessages")
+    void each_server_sample_reads_as_its_record(String golden, ServerMessage expected) throws IOException {
+        assertThat(decodeServer(JSON.readTree(read(golden)))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverMessages")
+    void pong_has_no_payload_and_every_other_server_message_has_one(String golden, ServerMessage message) throws IOException {
+        JsonNode encoded = JSON.readTree(encoder.encode(message));
+        assertThat(encoded.has("payload")).isEqualTo(!(message instanceof ServerMessage.Pong));
+    }
+
+    @org.junit.jupiter.api.Test
+    void timestamps_are_utc_with_milliseconds() {
+        assertThat(ServerMessageEncoder.timestamp(Instant.parse("2025-11-27T10:30:00Z"))).isEqualTo("2025-11-27T10:30:00.000Z");
+        assertThat(ServerMessageEncoder.timestamp(Instant.parse("2025-11-27T10:30:00.123456Z"))).isEqualTo("2025-11-27T10:30:00.123Z");
+    }
+
+    private static String read(String golden) throws IOException {
+        try (InputStream in = WireFormatGoldenTest.class.getResourceAsStream("/golden/" + golden)) {
+            assertThat(in).as(golden).isNotNull();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What a client writes; the server never does, so this lives with the tests. */
+    static JsonNode encodeClient(ClientMessage message) {
+        ObjectNode root = JSON.createObjectNode();
+        switch (message) {
+            case ClientMessage.Subscribe subscribe -> {
+                root.put("type", "SUBSCRIBE");
+                ObjectNode payload = root.putObject("payload").put("entityCode", subscribe.entityCode().value());
+                ArrayNode ids = payload.putArray("entityIds");
+                subscribe.entityIds().forEach(id -> ids.add(id.toString()));
+            }
+            case ClientMessage.Unsubscribe unsubscribe -> {
+                root.put("type", "UNSUBSCRIBE");
+                ObjectNode payload = root.putObject("payload").put("entityCode", unsubscribe.entityCode().value());
+                unsubscribe.entityIds().ifPresent(list -> {
+                    ArrayNode ids = payload.putArray("entityIds");
+                    list.forEach(id -> ids.add(id.toString()));
+                });
+            }
+            case ClientMessage.UnsubscribeAll unsubscribeAll -> root.put("type", "UNSUBSCRIBE_ALL");
+            case ClientMessage.Ping ping -> root.put("type", "PING");
+            case ClientMessage.TokenRefresh refresh -> {
+                root.put("type", "TOKEN_REFRESH");
+                root.putObject("payload").put("token", refresh.token());
+            }
+        }
+        return root;
+    }
+
+    /** What a client reads; the server never does, so this lives with the tests. */
+    static ServerMessage decodeServer(JsonNode root) {
+        JsonNode payload = root.path("payload");
+        return switch (root.get("type").textValue()) {
+            case "SUBSCRIBED" -> new ServerMessage.Subscribed(payload.get("count").intValue());
+            case "PONG" -> new ServerMessage.Pong();
+            case "TOKEN_EXPIRING_SOON" -> new ServerMessage.TokenExpiringSoon(payload.get("expiresIn").longValue());
+            case "ERROR" -> new ServerMessage.ErrorMessage(ErrorCode.valueOf(payload.get("code").textValue()),
+                    payload.get("message").textValue());
+            case "INVALIDATE" -> {
+                EntityCode code = EntityCode.of(payload.get("entityCode").textValue());
+                List<Change> changes = new ArrayList<>();
+                for (JsonNode change : payload.get("changes")) {
+                    changes.add(new Change(code, EntityId.parse(change.get("entityId").textValue()),
+                            WireAction.valueOf(change.get("action").textValue()), change.get("version").longValue()));
+                }
+                yield new ServerMessage.Invalidate(new ChangeBatch(code, changes), Instant.parse(payload.get("timestamp").textValue()));
+            }
+            default -> throw new IllegalArgumentException("unknown type");
+        };
+    }
+}
