@@ -1,0 +1,65 @@
+package dev.rtsync.bootstrap;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The hexagon's boundaries, checked on the production classes of every module. Bootstrap is
+ * the one module that sees them all, so the rules live here. The Maven module graph says the
+ * same; these rules also catch what Maven cannot, such as a package cycle inside a module.
+ */
+@AnalyzeClasses(packages = "dev.rtsync", importOptions = ArchitectureTest.ProductionClassesOnly.class)
+class ArchitectureTest {
+
+    /** Leaves out test classes, including those of the modules' test-jars. */
+    static final class ProductionClassesOnly implements ImportOption {
+        private final ImportOption doNotIncludeTests = new ImportOption.DoNotIncludeTests();
+
+        @Override
+        public boolean includes(Location location) {
+            return doNotIncludeTests.includes(location) && !location.contains("-tests.jar");
+        }
+    }
+
+    @ArchTest
+    static final ArchRule the_domain_depends_on_nothing_but_the_jdk =
+            classes().that().resideInAPackage("dev.rtsync.domain..")
+                    .should().onlyDependOnClassesThat().resideInAnyPackage("dev.rtsync.domain..", "java..");
+
+    @ArchTest
+    static final ArchRule the_application_depends_on_the_domain_and_the_jdk_only =
+            classes().that().resideInAPackage("dev.rtsync.application..")
+                    .should().onlyDependOnClassesThat()
+                    .resideInAnyPackage("dev.rtsync.application..", "dev.rtsync.domain..", "java..");
+
+    @ArchTest
+    static final ArchRule adapters_never_depend_on_each_other =
+            slices().matching("dev.rtsync.adapters.(*)..").should().notDependOnEachOther();
+
+    @ArchTest
+    static final ArchRule only_the_bootstrap_depends_on_adapters =
+            noClasses().that().resideOutsideOfPackages("dev.rtsync.adapters..", "dev.rtsync.bootstrap..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.rtsync.adapters..");
+
+    @ArchTest
+    static final ArchRule nothing_depends_on_the_bootstrap =
+            noClasses().that().resideOutsideOfPackage("dev.rtsync.bootstrap..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.rtsync.bootstrap..");
+
+    @ArchTest
+    static final ArchRule packages_have_no_cycles =
+            slices().matching("dev.rtsync.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule ports_are_interfaces_or_the_values_they_carry =
+            classes().that().resideInAPackage("dev.rtsync.application.port.out")
+                    .and().haveSimpleNameNotEndingWith("Exception")
+                    .should().beInterfaces().orShould().beRecords().orShould().beEnums();
+}
