@@ -71,8 +71,12 @@ final class LogListener implements AutoCloseable {
                     return WakeUp.NOTIFIED;
                 }
             } catch (SQLException e) {
-                noteLoss(e);
                 closeQuietly();
+                if (Thread.currentThread().isInterrupted()) {
+                    // A virtual thread's blocking read ends by closing the socket when interrupted: a stop, not a loss.
+                    throw new InterruptedException("stopped while waiting for changes");
+                }
+                noteLoss(e);
             }
         }
     }
