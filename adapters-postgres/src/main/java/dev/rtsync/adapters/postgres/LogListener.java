@@ -29,10 +29,13 @@ final class LogListener implements AutoCloseable {
     // How often a wait looks at the thread's interrupt flag; the driver's wait cannot be interrupted.
     private static final long SLICE_MILLIS = 100;
     private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+    // A silent connection is checked at most this often, so a short fallback does not add a query per wait.
+    private static final long VALIDATE_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final DatabaseUrl url;
     private Connection connection;
     private boolean lost;
+    private long validatedAt = System.nanoTime();
 
     LogListener(DatabaseUrl url) {
         this.url = url;
@@ -83,6 +86,10 @@ final class LogListener implements AutoCloseable {
 
     /** A quiet fallback interval may also mean a half-open connection: check it before trusting it. */
     private WakeUp checkedFallback() {
+        if (System.nanoTime() - validatedAt < VALIDATE_EVERY_NANOS) {
+            return WakeUp.FALLBACK_POLL;
+        }
+        validatedAt = System.nanoTime();
         try {
             if (!connection.isValid(2)) {
                 noteLoss(new SQLException("listener connection is no longer valid"));
@@ -125,6 +132,7 @@ final class LogListener implements AutoCloseable {
             throw e;
         }
         connection = fresh;
+        validatedAt = System.nanoTime();
     }
 
     private void noteLoss(SQLException e) {
