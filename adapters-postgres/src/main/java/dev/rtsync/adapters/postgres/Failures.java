@@ -32,14 +32,6 @@ final class Failures {
         }
     }
 
-    static <T> T inTransaction(Jdbi jdbi, String what, HandleCallback<T, RuntimeException> callback) {
-        try {
-            return jdbi.inTransaction(callback);
-        } catch (JdbiException e) {
-            throw translate(what, e);
-        }
-    }
-
     static RuntimeException translate(String what, RuntimeException e) {
         if (e instanceof ConnectionException || isConnectionFailure(e)) {
             return new StorageUnavailableException("PostgreSQL unavailable while trying to " + what, e);

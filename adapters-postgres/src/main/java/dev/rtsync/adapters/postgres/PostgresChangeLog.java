@@ -39,16 +39,20 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     private final LogListener listener;
 
     /**
-     * Starts listening at once, and registers the instance at the current end of the log when it
-     * has no position yet (a new instance has no connections, so it owes nobody older changes).
+     * Registers the instance at the current end of the log when it has no position yet (a new
+     * instance has no connections, so it owes nobody older changes), and starts listening at
+     * once, so a commit after this returns is never missed by {@link #awaitChanges}.
+     *
+     * @throws dev.rtsync.application.port.out.StorageUnavailableException when the database cannot
+     *         be reached to register
      *
      * @param instanceId the same name the instance's {@link PostgresSubscriptionStore} uses
      */
     public PostgresChangeLog(PostgresDatabase database, String instanceId) {
         this.jdbi = database.jdbi();
         this.instance = new InstanceId(instanceId);
+        register(); // first: when the database is down this throws, and no listener connection is left open
         this.listener = new LogListener(database.url());
-        register();
     }
 
     private void register() {
@@ -96,6 +100,10 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                 .list());
     }
 
+    /**
+     * Marks the rows and moves the position to the last of them. {@code handled} must be a whole
+     * batch as {@link #readPending} returned it (the position moves past everything up to its last row).
+     */
     @Override
     public void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed) {
         if (handled.isEmpty()) {

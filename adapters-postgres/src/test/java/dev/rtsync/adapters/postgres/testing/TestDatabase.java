@@ -42,6 +42,9 @@ public final class TestDatabase implements AutoCloseable {
     /** The variable that points the tests at a server of your own. */
     public static final String ENV = "TEST_DATABASE_URL";
 
+    private static final String HOW_TO_CONFIGURE = "Set " + ENV + " to a postgresql:// URI of a database on a"
+            + " server (PostgreSQL 14 or newer) where that user may CREATE DATABASE, for example "
+            + ENV + "=postgresql://postgres:secret@127.0.0.1:5432/postgres";
     private static final String ENTITY_AND_LOG_TABLES =
             "app.logging, app.rxdb_subscription, app.rtsync_reader, app.project, app.task, app.employee";
 
@@ -57,7 +60,11 @@ public final class TestDatabase implements AutoCloseable {
     public static TestDatabase create() {
         DatabaseUrl admin = Server.instance();
         String name = "rtsync_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        execute(admin, "CREATE DATABASE " + name);
+        try {
+            execute(admin, "CREATE DATABASE " + name);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ". " + HOW_TO_CONFIGURE, e);
+        }
         DatabaseUrl url = admin.withDatabase(name);
         try (PostgresDatabase database = PostgresDatabase.open(url)) {
             Migrations.migrate(database.dataSource());
@@ -136,11 +143,8 @@ public final class TestDatabase implements AutoCloseable {
             if (configured != null && !configured.isBlank()) {
                 return DatabaseUrl.parse(configured);
             }
-            IllegalStateException none = new IllegalStateException(
-                    "No PostgreSQL for the tests. Set " + ENV + " to a server where the user may CREATE DATABASE,"
-                    + " for example " + ENV + "=postgresql://postgres:secret@127.0.0.1:5432/postgres"
-                    + " (PostgreSQL 14 or newer); otherwise the tests try Docker (Testcontainers) and then an"
-                    + " embedded PostgreSQL, and both failed (causes attached).");
+            IllegalStateException none = new IllegalStateException("No PostgreSQL for the tests: Docker"
+                    + " (Testcontainers) and an embedded PostgreSQL both failed (causes attached). " + HOW_TO_CONFIGURE);
             try {
                 Optional<DatabaseUrl> container = container();
                 if (container.isPresent()) {
