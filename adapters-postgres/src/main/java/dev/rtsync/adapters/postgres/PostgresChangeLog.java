@@ -112,8 +112,8 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         if (handled.isEmpty()) {
             return;
         }
-        Long[] handledSeqs = handled.stream().map(LoggedChange::sequence).toArray(Long[]::new);
-        Long[] failedSeqs = failed.stream().map(LoggedChange::sequence).toArray(Long[]::new);
+        List<Long> handledSeqs = handled.stream().map(LoggedChange::sequence).toList();
+        List<Long> failedSeqs = failed.stream().map(LoggedChange::sequence).toList();
         // One statement, so status and position move together. Rows are locked in seq order so
         // that two instances acknowledging the same rows cannot deadlock. 'failed' sticks: when
         // any instance failed to deliver a row, the row says so.

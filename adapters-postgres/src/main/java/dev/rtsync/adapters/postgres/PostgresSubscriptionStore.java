@@ -9,6 +9,7 @@ import dev.rtsync.domain.UserId;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -104,7 +105,7 @@ public final class PostgresSubscriptionStore implements SubscriptionStore {
                 .collect(Collectors.toUnmodifiableSet()));
     }
 
-    private static UUID[] uuids(Collection<EntityId> ids) {
-        return ids.stream().map(EntityId::value).toArray(UUID[]::new);
+    private static List<UUID> uuids(Collection<EntityId> ids) {
+        return ids.stream().map(EntityId::value).toList();
     }
 }
