@@ -1,0 +1,163 @@
+package dev.rtsync.adapters.postgres;
+
+import dev.rtsync.application.port.out.ChangeLog;
+import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.domain.ChangeAction;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import org.jdbi.v3.core.Jdbi;
+
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * {@link ChangeLog} over {@code app.logging}, read by one instance.
+ *
+ * <p>Each instance keeps its position in {@code app.rtsync_reader}: the (txid, seq) of the last
+ * row it handed on. It reads rows after that position, in (txid, seq) order, but only rows
+ * written by transactions older than every transaction still running
+ * ({@code txid < pg_snapshot_xmin(pg_current_snapshot())}). No such row can appear later, so
+ * moving the position past them never skips a change, however commits interleave. The argument
+ * and its cost (a long writing transaction holds delivery back) are in {@code docs/database.md}.
+ *
+ * <p>Close it at shutdown: it holds the connection that listens for notifications.
+ */
+public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
+
+    private final Jdbi jdbi;
+    private final InstanceId instance;
+    private final LogListener listener;
+
+    /**
+     * Registers the instance at the current end of the log when it has no position yet (a new
+     * instance has no connections, so it owes nobody older changes), and starts listening at
+     * once, so a commit after this returns is never missed by {@link #awaitChanges}.
+     *
+     * @throws dev.rtsync.application.port.out.StorageUnavailableException when the database cannot
+     *         be reached to register
+     *
+     * @param instanceId the same name the instance's {@link PostgresSubscriptionStore} uses
+     */
+    public PostgresChangeLog(PostgresDatabase database, String instanceId) {
+        this.jdbi = database.jdbi();
+        this.instance = new InstanceId(instanceId);
+        register(); // first: when the database is down this throws, and no listener connection is left open
+        this.listener = new LogListener(database.url());
+    }
+
+    private void register() {
+        Failures.withHandle(jdbi, "register the reader", handle -> handle.createUpdate("""
+                        INSERT INTO app.rtsync_reader (instance_id, position_txid, position_seq)
+                        VALUES (:instance, pg_snapshot_xmin(pg_current_snapshot()), 0)
+                        ON CONFLICT (instance_id) DO NOTHING""")
+                .bind("instance", instance.value())
+                .execute());
+    }
+
+    @Override
+    public List<LoggedChange> readPending(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        // One statement: the rows, and per row this instance's subscribers as an array. The position
+        // is read by scalar subqueries so that it becomes an index condition: the scan starts at the
+        // position instead of filtering every row already handed on.
+        return Failures.withHandle(jdbi, "read the change log", handle -> handle.createQuery("""
+                        WITH pending AS (
+                            SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
+                            FROM app.logging l
+                            WHERE l.action <> 0
+                              AND (l.txid, l.seq) > (
+                                    (SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),
+                                    (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))
+                              AND l.txid < pg_snapshot_xmin(pg_current_snapshot())
+                            ORDER BY l.txid, l.seq
+                            LIMIT :limit)
+                        SELECT p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
+                               array_remove(array_agg(s.connection_id::text), NULL) AS subscribers
+                        FROM pending p
+                        LEFT JOIN app.rxdb_subscription s
+                               ON s.entity_code = p.entity_code AND s.entity_id = p.entity_id
+                              AND s.instance_id = :instance
+                        GROUP BY p.txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts
+                        ORDER BY p.txid, p.seq""")
+                .bind("instance", instance.value())
+                .bind("limit", limit)
+                .map((rs, ctx) -> new LoggedChange(
+                        rs.getLong("seq"),
+                        new EntityCode(rs.getString("entity_code")),
+                        new EntityId(rs.getObject("entity_id", UUID.class)),
+                        ChangeAction.fromLogCode(rs.getShort("action")),
+                        rs.getObject("created_ts", OffsetDateTime.class).toInstant(),
+                        connections(rs.getArray("subscribers"))))
+                .list());
+    }
+
+    /**
+     * Marks the rows and moves the position to the last of them. {@code handled} must be a whole
+     * batch as {@link #readPending} returned it (the position moves past everything up to its last row).
+     */
+    @Override
+    public void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed) {
+        if (handled.isEmpty()) {
+            return;
+        }
+        List<Long> handledSeqs = handled.stream().map(LoggedChange::sequence).toList();
+        List<Long> failedSeqs = failed.stream().map(LoggedChange::sequence).toList();
+        // One statement, so status and position move together. Rows are locked in seq order so
+        // that two instances acknowledging the same rows cannot deadlock. 'failed' sticks: when
+        // any instance failed to deliver a row, the row says so.
+        Failures.withHandle(jdbi, "acknowledge changes", handle -> handle.createUpdate("""
+                        WITH locked AS (
+                            SELECT seq FROM app.logging WHERE seq = ANY(:handled) ORDER BY seq FOR UPDATE),
+                        marked AS (
+                            UPDATE app.logging l
+                            SET sync_status = CASE WHEN l.seq = ANY(:failed) OR l.sync_status = 'failed'
+                                                   THEN 'failed' ELSE 'sent' END,
+                                sync_processed_ts = now()
+                            FROM locked WHERE l.seq = locked.seq
+                            RETURNING l.txid, l.seq),
+                        last AS (
+                            SELECT txid, seq FROM marked ORDER BY txid DESC, seq DESC LIMIT 1)
+                        UPDATE app.rtsync_reader r
+                        SET position_txid = last.txid, position_seq = last.seq, updated_ts = now()
+                        FROM last
+                        WHERE r.instance_id = :instance
+                          AND (last.txid, last.seq) > (r.position_txid, r.position_seq)""")
+                .bind("instance", instance.value())
+                .bindArray("handled", Long.class, handledSeqs)
+                .bindArray("failed", Long.class, failedSeqs)
+                .execute());
+    }
+
+    @Override
+    public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
+        return listener.await(fallback);
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    private static Set<ConnectionId> connections(Array array) throws SQLException {
+        if (array == null) {
+            return Set.of();
+        }
+        try {
+            return Arrays.stream((String[]) array.getArray()).map(ConnectionId::new).collect(Collectors.toUnmodifiableSet());
+        } finally {
+            array.free();
+        }
+    }
+}

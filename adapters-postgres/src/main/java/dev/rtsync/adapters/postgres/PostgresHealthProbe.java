@@ -1,0 +1,50 @@
+package dev.rtsync.adapters.postgres;
+
+import dev.rtsync.application.port.out.HealthProbe;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@link HealthProbe} that asks the database one cheap question: are the tables rtsync reads
+ * there? That answers "is it reachable" and "was it migrated" in one round trip. How long it
+ * waits for a pooled connection is the pool's connection timeout.
+ */
+public final class PostgresHealthProbe implements HealthProbe {
+
+    private final Jdbi jdbi;
+    private final int timeoutSeconds;
+
+    /** @param timeout how long the question may take once connected (rounded up to whole seconds) */
+    public PostgresHealthProbe(PostgresDatabase database, Duration timeout) {
+        this.jdbi = database.jdbi();
+        this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public Optional<String> problem() {
+        try {
+            boolean migrated = jdbi.withHandle(handle -> handle.createQuery("""
+                            SELECT to_regclass('app.logging') IS NOT NULL
+                               AND to_regclass('app.rxdb_subscription') IS NOT NULL
+                               AND to_regclass('app.rtsync_reader') IS NOT NULL""")
+                    .setQueryTimeout(timeoutSeconds)
+                    .mapTo(Boolean.class)
+                    .one());
+            return migrated ? Optional.empty()
+                    : Optional.of("database reachable but the app schema is missing: run the migrations");
+        } catch (JdbiException e) {
+            return Optional.of("database unreachable: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.rtsync.adapters.postgres;
+
+import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.StorageUnavailableException;
+import dev.rtsync.domain.ChangeAction;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.UserId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The reader's correctness beyond the port contract: batching, late commits, several instances, crashes. */
+class PostgresChangeLogReaderTest {
+
+    private static final EntityCode PROJECT = EntityCode.of("project");
+
+    private static TestDatabase db;
+    private static PostgresDatabase database;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startDatabase() {
+        db = TestDatabase.create();
+        database = PostgresDatabase.open(db.url());
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        database.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void emptyDatabase() {
+        db.truncate();
+    }
+
+    @AfterEach
+    void closeWhatTheTestOpened() throws Exception {
+        for (AutoCloseable closeable : opened.reversed()) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void more_rows_than_one_batch_are_read_in_order_across_batches_exactly_once() {
+        PostgresChangeLog log = changeLog(database, "a");
+        List<Long> logged = IntStream.range(0, 25).mapToObj(i -> logChange(ChangeAction.EDIT)).toList();
+
+        List<Long> delivered = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        for (List<LoggedChange> batch = log.readPending(10); !batch.isEmpty(); batch = log.readPending(10)) {
+            batchSizes.add(batch.size());
+            batch.forEach(change -> delivered.add(change.sequence()));
+            log.acknowledge(batch, List.of());
+        }
+
+        assertThat(batchSizes).containsExactly(10, 10, 5);
+        assertThat(delivered).containsExactlyElementsOf(logged);
+    }
+
+    @Test
+    void a_transaction_that_commits_after_a_later_one_is_not_skipped() throws SQLException {
+        PostgresChangeLog log = changeLog(database, "a");
+        long before = logChange(ChangeAction.EDIT);
+        try (Connection early = db.connect(); Connection late = db.connect()) {
+            early.setAutoCommit(false);
+            late.setAutoCommit(false);
+            long earlySeq = insertLogRow(early); // takes the lower sequence...
+            long lateSeq = insertLogRow(late);
+            late.commit();                        // ...but commits last
+            assertThat(lateSeq).isGreaterThan(earlySeq);
+
+            List<LoggedChange> whileEarlyRuns = log.readPending(10);
+            log.acknowledge(whileEarlyRuns, List.of());
+
+            assertThat(whileEarlyRuns).extracting(LoggedChange::sequence)
+                    .as("the late commit waits until no older transaction can still commit")
+                    .containsExactly(before);
+
+            early.commit();
+            List<LoggedChange> afterwards = log.readPending(10);
+            log.acknowledge(afterwards, List.of());
+
+            assertThat(afterwards).extracting(LoggedChange::sequence).containsExactly(earlySeq, lateSeq);
+            assertThat(log.readPending(10)).isEmpty();
+        }
+    }
+
+    @Test
+    void a_transaction_that_took_its_id_first_but_logs_last_is_not_skipped() throws SQLException {
+        PostgresChangeLog log = changeLog(database, "a");
+        try (Connection slow = db.connect(); Connection fast = db.connect()) {
+            slow.setAutoCommit(false);
+            fast.setAutoCommit(false);
+            try (PreparedStatement statement = slow.prepareStatement("SELECT pg_current_xact_id()")) {
+                statement.execute(); // the slow transaction holds the older transaction id
+            }
+            long fastSeq = insertLogRow(fast);
+            fast.commit();
+            long slowSeq = insertLogRow(slow); // a higher sequence from the older transaction
+
+            List<LoggedChange> whileSlowRuns = log.readPending(10);
+            log.acknowledge(whileSlowRuns, List.of());
+            slow.commit();
+            List<LoggedChange> afterwards = log.readPending(10);
+            log.acknowledge(afterwards, List.of());
+
+            assertThat(whileSlowRuns).isEmpty();
+            assertThat(afterwards).extracting(LoggedChange::sequence).containsExactlyInAnyOrder(fastSeq, slowSeq);
+        }
+    }
+
+    @Test
+    void a_rolled_back_transaction_does_not_hold_delivery_back() throws SQLException {
+        PostgresChangeLog log = changeLog(database, "a");
+        try (Connection aborted = db.connect()) {
+            aborted.setAutoCommit(false);
+            insertLogRow(aborted);
+            long committed = logChange(ChangeAction.EDIT);
+            aborted.rollback();
+
+            assertThat(log.readPending(10)).extracting(LoggedChange::sequence).containsExactly(committed);
+        }
+    }
+
+    @Test
+    void two_instances_each_read_every_change_with_their_own_subscribers() {
+        EntityId watched = new EntityId(UUID.randomUUID());
+        UserId user = new UserId(UUID.randomUUID());
+        new PostgresSubscriptionStore(database, "a").add(new ConnectionId("on-a"), user, PROJECT, List.of(watched));
+        new PostgresSubscriptionStore(database, "b").add(new ConnectionId("on-b"), user, PROJECT, List.of(watched));
+        PostgresChangeLog logA = changeLog(database, "a");
+        PostgresChangeLog logB = changeLog(database, "b");
+        List<Long> logged = new ArrayList<>();
+
+        List<LoggedChange> readByA = new ArrayList<>();
+        List<LoggedChange> readByB = new ArrayList<>();
+        for (int round = 0; round < 6; round++) { // the instances interleave with the writers and each other
+            for (int i = 0; i < 5; i++) {
+                logged.add(logChange(watched, ChangeAction.EDIT));
+            }
+            drain(logA, 3, readByA);
+            if (round % 2 == 1) {
+                drain(logB, 4, readByB);
+            }
+        }
+        drain(logB, 4, readByB);
+
+        assertThat(readByA).extracting(LoggedChange::sequence).containsExactlyElementsOf(logged);
+        assertThat(readByB).extracting(LoggedChange::sequence).containsExactlyElementsOf(logged);
+        assertThat(readByA).allSatisfy(c -> assertThat(c.subscribers()).containsExactly(new ConnectionId("on-a")));
+        assertThat(readByB).allSatisfy(c -> assertThat(c.subscribers()).containsExactly(new ConnectionId("on-b")));
+    }
+
+    @Test
+    void a_failure_between_handing_on_and_marking_delivers_again_and_loses_nothing() {
+        PostgresDatabase crashing = PostgresDatabase.open(db.url());
+        PostgresChangeLog before = new PostgresChangeLog(crashing, "a");
+        opened.add(before);
+        long sequence = logChange(ChangeAction.EDIT);
+        List<LoggedChange> handedOn = before.readPending(10);
+        crashing.close(); // the database goes away after handing on, before marking
+
+        assertThatThrownBy(() -> before.acknowledge(handedOn, List.of()))
+                .isInstanceOf(StorageUnavailableException.class);
+
+        PostgresChangeLog restarted = changeLog(database, "a");
+        List<LoggedChange> again = restarted.readPending(10);
+        restarted.acknowledge(again, List.of());
+
+        assertThat(handedOn).extracting(LoggedChange::sequence).containsExactly(sequence);
+        assertThat(again).extracting(LoggedChange::sequence).as("delivered a second time").containsExactly(sequence);
+        assertThat(restarted.readPending(10)).isEmpty();
+        assertThat(syncStatus(sequence)).isEqualTo("sent");
+    }
+
+    @Test
+    void a_new_instance_starts_at_the_end_of_the_log() {
+        long before = logChange(ChangeAction.EDIT);
+        PostgresChangeLog log = changeLog(database, "new");
+        long after = logChange(ChangeAction.EDIT);
+
+        assertThat(log.readPending(10)).extracting(LoggedChange::sequence).containsExactly(after).doesNotContain(before);
+    }
+
+    @Test
+    void a_failed_delivery_stays_failed_when_another_instance_sends_it() {
+        PostgresChangeLog logA = changeLog(database, "a");
+        PostgresChangeLog logB = changeLog(database, "b");
+        long sequence = logChange(ChangeAction.EDIT);
+
+        List<LoggedChange> readByA = logA.readPending(10);
+        logA.acknowledge(readByA, readByA);
+        List<LoggedChange> readByB = logB.readPending(10);
+        logB.acknowledge(readByB, List.of());
+
+        assertThat(syncStatus(sequence)).isEqualTo("failed");
+        boolean processedAtRecorded = database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT sync_processed_ts IS NOT NULL FROM app.logging WHERE seq = :seq")
+                .bind("seq", sequence).mapTo(Boolean.class).one());
+        assertThat(processedAtRecorded).isTrue();
+    }
+
+    private void drain(PostgresChangeLog log, int batchSize, List<LoggedChange> into) {
+        for (List<LoggedChange> batch = log.readPending(batchSize); !batch.isEmpty(); batch = log.readPending(batchSize)) {
+            into.addAll(batch);
+            log.acknowledge(batch, List.of());
+        }
+    }
+
+    private PostgresChangeLog changeLog(PostgresDatabase on, String instance) {
+        PostgresChangeLog log = new PostgresChangeLog(on, instance);
+        opened.add(log);
+        return log;
+    }
+
+    private long logChange(ChangeAction action) {
+        return logChange(new EntityId(UUID.randomUUID()), action);
+    }
+
+    private long logChange(EntityId entity, ChangeAction action) {
+        return database.jdbi().withHandle(handle -> handle.createQuery("""
+                        INSERT INTO app.logging (entity_code, entity_id, action) VALUES ('project', :entity, :action)
+                        RETURNING seq""")
+                .bind("entity", entity.value())
+                .bind("action", (short) action.logCode())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    private static long insertLogRow(Connection connection) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO app.logging (entity_code, entity_id, action) VALUES ('project', ?, 1) RETURNING seq")) {
+            insert.setObject(1, UUID.randomUUID());
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private String syncStatus(long sequence) {
+        return database.jdbi().withHandle(handle -> handle
+                .createQuery("SELECT sync_status FROM app.logging WHERE seq = :seq")
+                .bind("seq", sequence).mapTo(String.class).one());
+    }
+}
