@@ -1,0 +1,216 @@
+package dev.rtsync.bootstrap;
+
+import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
+import dev.rtsync.adapters.postgres.DatabaseUrl;
+import dev.rtsync.adapters.postgres.Migrations;
+import dev.rtsync.adapters.postgres.PostgresChangeLog;
+import dev.rtsync.adapters.postgres.PostgresDatabase;
+import dev.rtsync.adapters.postgres.PostgresHealthProbe;
+import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
+import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.WebSocketClientChannel;
+import dev.rtsync.adapters.websocket.WebSocketSettings;
+import dev.rtsync.application.usecase.ChangeWatcher;
+import dev.rtsync.application.usecase.CheckHealthUseCase;
+import dev.rtsync.application.usecase.ClientUseCases;
+import dev.rtsync.application.usecase.ConnectUseCase;
+import dev.rtsync.application.usecase.ConnectionRegistry;
+import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
+import dev.rtsync.application.usecase.DisconnectUseCase;
+import dev.rtsync.application.usecase.PingUseCase;
+import dev.rtsync.application.usecase.RefreshTokenUseCase;
+import dev.rtsync.application.usecase.SubscribeUseCase;
+import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
+import dev.rtsync.application.usecase.UnsubscribeUseCase;
+import dev.rtsync.application.usecase.WarnExpiringTokensUseCase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running rtsync instance: the composition root. {@link #start} builds every adapter and use
+ * case with plain constructors and starts the server, the change watcher and the expiry check;
+ * {@link #stop} takes them down in the reverse order. End-to-end tests start it exactly as
+ * {@link Main} does.
+ */
+public final class Rtsync implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rtsync.class);
+    private static final Duration HEALTH_PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration DATABASE_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    private final String instanceId;
+    private final Duration shutdownTimeout;
+    private final Deque<AutoCloseable> toCloseInReverse;
+    private final PostgresSubscriptionStore store;
+    private final JavalinWebSocketServer server;
+    private final Thread watcher;
+    private final ScheduledExecutorService expiryCheck;
+    private boolean stopped;
+
+    private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
+                   PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
+                   ScheduledExecutorService expiryCheck) {
+        this.instanceId = instanceId;
+        this.shutdownTimeout = shutdownTimeout;
+        this.toCloseInReverse = toCloseInReverse;
+        this.store = store;
+        this.server = server;
+        this.watcher = watcher;
+        this.expiryCheck = expiryCheck;
+    }
+
+    /**
+     * Starts an instance. On failure everything opened so far is closed again.
+     *
+     * @throws ConfigurationException when a setting cannot work (a bad DATABASE_URL, say)
+     */
+    public static Rtsync start(RtsyncConfig config, Clock clock) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            return start(config, clock, opened);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static Rtsync start(RtsyncConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        DatabaseUrl databaseUrl = databaseUrl(config, opened);
+        String secret = config.jwtSecret().orElseGet(() -> {
+            LOG.warn("JWT_SECRET is not set: using the development secret in {}; set it to the REST API's secret in production",
+                    DevelopmentSecret.defaultLocation());
+            return DevelopmentSecret.loadOrCreate(DevelopmentSecret.defaultLocation());
+        });
+
+        PostgresDatabase database = PostgresDatabase.open(databaseUrl,
+                new PostgresDatabase.Settings(config.poolSize(), DATABASE_CONNECTION_TIMEOUT));
+        opened.push(database);
+        if (config.migrateOnStart()) {
+            int applied = Migrations.migrate(database.dataSource());
+            LOG.info("Database {} migrated ({} migrations applied)", databaseUrl, applied);
+        }
+        PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
+        int leftOver = store.removeAllOfThisInstance();
+        LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", config.instanceId(), leftOver);
+        PostgresChangeLog changeLog = new PostgresChangeLog(database, config.instanceId());
+        opened.push(changeLog);
+
+        WebSocketSettings webSocket = WebSocketSettings.DEFAULTS
+                .withPort(config.port())
+                .withMaxMessageBytes(config.maxMessageBytes())
+                .withIdleTimeout(config.idleTimeout())
+                .withOutboundQueueCapacity(config.sendQueue());
+        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket);
+        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8),
+                config.jwksFile(), config.jwtClockSkew(), clock);
+        ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
+        DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
+        ClientUseCases useCases = new ClientUseCases(
+                new ConnectUseCase(tokens, registry, clients, clock),
+                new SubscribeUseCase(registry, store, clients, config.subscriptionLimits(), config.entityCatalog()),
+                new UnsubscribeUseCase(registry, store),
+                new UnsubscribeAllUseCase(registry, store),
+                new PingUseCase(registry, clients),
+                new RefreshTokenUseCase(tokens, registry, clients, disconnect),
+                disconnect,
+                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT)));
+        DeliverPendingChangesUseCase deliver =
+                new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize());
+        WarnExpiringTokensUseCase warnExpiringTokens =
+                new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, config.tokenWarning());
+
+        Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
+                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> { }));
+        ScheduledExecutorService expiryCheck = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("rtsync-token-expiry").daemon(true).unstarted(runnable));
+        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients).start();
+
+        watcher.start();
+        expiryCheck.scheduleWithFixedDelay(() -> runSafely(warnExpiringTokens::warnAndExpire),
+                EXPIRY_CHECK_INTERVAL.toMillis(), EXPIRY_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
+        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, expiryCheck);
+    }
+
+    private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {
+        if (config.databaseUrl().isPresent()) {
+            try {
+                return DatabaseUrl.parse(config.databaseUrl().get());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("DATABASE_URL " + e.getMessage());
+            }
+        }
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(config.embeddedDir());
+        opened.push(embedded);
+        return embedded.url();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Stops accepting, closes every connection with 1001, removes this instance's subscription
+     * rows, stops the watcher and the expiry check, and closes the database. Bounded by the
+     * shutdown timeout; safe to call twice.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        LOG.info("Stopping rtsync instance {}", instanceId);
+        expiryCheck.shutdownNow();
+        runSafely(server::stop);
+        runSafely(() -> LOG.info("Removed {} subscription rows of instance {}", store.removeAllOfThisInstance(), instanceId));
+        watcher.interrupt();
+        try {
+            watcher.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeAll(toCloseInReverse);
+        LOG.info("rtsync instance {} stopped", instanceId);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable next = opened.pop();
+            runSafely(() -> {
+                try {
+                    next.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    private static void runSafely(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A step failed and was skipped: {}", e.toString());
+        }
+    }
+}
