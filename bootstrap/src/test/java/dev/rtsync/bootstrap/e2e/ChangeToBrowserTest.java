@@ -1,0 +1,169 @@
+package dev.rtsync.bootstrap.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.bootstrap.Rtsync;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Section 6.1 of the design through the real wiring: a real PostgreSQL, the real service, a real
+ * WebSocket client, and rows written as the REST API writes them.
+ */
+class ChangeToBrowserTest {
+
+    private static final String INSTANCE = "e2e-single";
+    private static TestDatabase database;
+    private static RestApi api;
+    private Rtsync service;
+    private final UUID alice = UUID.randomUUID();
+
+    @BeforeAll
+    static void createDatabase() {
+        database = TestDatabase.create();
+        api = new RestApi(database);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        database.close();
+    }
+
+    @BeforeEach
+    void startService() {
+        service = Instances.start(database, INSTANCE);
+    }
+
+    @AfterEach
+    void stopService() {
+        service.stop();
+        database.truncate();
+    }
+
+    private Browser openTab(UUID user) {
+        return Browser.open(service.port(), Instances.token(user));
+    }
+
+    /** Rows written before a test subscribes are delivered (to nobody) before it starts. */
+    private void awaitLogDelivered() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.logRowsWithStatus("pending") == 0);
+    }
+
+    @Test
+    void an_update_reaches_the_subscribed_browser_as_invalidate_well_under_a_second() {
+        List<UUID> projects = List.of(api.createProject(alice, "a"), api.createProject(alice, "b"), api.createProject(alice, "c"));
+        awaitLogDelivered();
+        try (Browser tab = openTab(alice)) {
+            assertThat(tab.subscribe("project", projects)).isEqualTo(3);
+
+            long committedAt = System.nanoTime();
+            api.renameProject(alice, projects.get(1), "renamed");
+            Browser.Received invalidate = tab.next("INVALIDATE");
+
+            long latencyMillis = TimeUnit.NANOSECONDS.toMillis(invalidate.atNanos() - committedAt);
+            assertThat(latencyMillis).as("commit to INVALIDATE").isLessThan(500);
+            JsonNode payload = invalidate.payload();
+            assertThat(payload.path("entityCode").asText()).isEqualTo("project");
+            assertThat(payload.path("changes")).hasSize(1);
+            JsonNode change = payload.path("changes").get(0);
+            assertThat(change.path("entityId").asText()).isEqualTo(projects.get(1).toString());
+            assertThat(change.path("action").asText()).isEqualTo("UPDATE");
+            assertThat(change.path("version").asLong()).isEqualTo(api.latestVersion(projects.get(1)));
+            assertThat(payload.path("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        }
+    }
+
+    @Test
+    void create_and_delete_arrive_with_their_actions_and_increasing_versions() {
+        UUID project = UUID.randomUUID();
+        try (Browser tab = openTab(alice)) {
+            tab.subscribe("project", List.of(project));
+
+            api.createProject(alice, project, "new");
+            JsonNode created = tab.next("INVALIDATE").payload().path("changes").get(0);
+            api.deleteProject(alice, project);
+            JsonNode deleted = tab.next("INVALIDATE").payload().path("changes").get(0);
+
+            assertThat(created.path("action").asText()).isEqualTo("CREATE");
+            assertThat(deleted.path("action").asText()).isEqualTo("DELETE");
+            assertThat(deleted.path("version").asLong()).isGreaterThan(created.path("version").asLong());
+        }
+    }
+
+    @Test
+    void ping_is_answered_pong() {
+        try (Browser tab = openTab(alice)) {
+            tab.send("{\"type\":\"PING\"}");
+
+            assertThat(tab.next("PONG").message().toString()).isEqualTo("{\"type\":\"PONG\"}");
+        }
+    }
+
+    @Test
+    void a_refreshed_token_keeps_the_connection_and_another_users_token_closes_it() {
+        try (Browser tab = openTab(alice)) {
+            tab.send("{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + Instances.token(alice) + "\"}}");
+            tab.send("{\"type\":\"PING\"}");
+            tab.next("PONG");
+
+            tab.send("{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + Instances.token(UUID.randomUUID()) + "\"}}");
+
+            assertThat(tab.next("ERROR").payload().path("code").asText()).isEqualTo("AUTH_FAILED");
+            assertThat(tab.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void each_user_receives_only_what_it_subscribed_to() {
+        UUID bob = UUID.randomUUID();
+        UUID alicesProject = api.createProject(alice, "alice's");
+        UUID bobsProject = api.createProject(bob, "bob's");
+        awaitLogDelivered();
+        try (Browser aliceTab = openTab(alice); Browser bobTab = openTab(bob)) {
+            aliceTab.subscribe("project", List.of(alicesProject));
+            bobTab.subscribe("project", List.of(bobsProject));
+
+            api.renameProject(alice, alicesProject, "x");
+            api.renameProject(bob, bobsProject, "y");
+
+            assertThat(changedIds(aliceTab.next("INVALIDATE"))).containsExactly(alicesProject.toString());
+            assertThat(changedIds(bobTab.next("INVALIDATE"))).containsExactly(bobsProject.toString());
+            assertThat(aliceTab.drain(Duration.ofMillis(300))).isEmpty();
+            assertThat(bobTab.drain(Duration.ofMillis(300))).isEmpty();
+        }
+    }
+
+    @Test
+    void a_closed_connection_leaves_no_subscription_rows() {
+        Browser tab = openTab(alice);
+        tab.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+        assertThat(api.subscriptionRows(INSTANCE)).isEqualTo(3);
+
+        tab.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.subscriptionRows(INSTANCE) == 0);
+    }
+
+    @Test
+    void a_bad_token_is_refused_with_auth_failed_and_4001() {
+        try (Browser tab = Browser.open(service.port(), "not-a-token")) {
+            assertThat(tab.next("ERROR").payload().path("code").asText()).isEqualTo("AUTH_FAILED");
+            assertThat(tab.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    private static List<String> changedIds(Browser.Received invalidate) {
+        return invalidate.payload().path("changes").findValuesAsText("entityId");
+    }
+}

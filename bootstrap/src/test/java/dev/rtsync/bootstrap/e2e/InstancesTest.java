@@ -1,0 +1,111 @@
+package dev.rtsync.bootstrap.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.bootstrap.Rtsync;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Several instances on one database, restarts, kills and graceful stops (NOTES.md points 4 and 7). */
+class InstancesTest {
+
+    private static TestDatabase database;
+    private static RestApi api;
+    private final UUID alice = UUID.randomUUID();
+
+    @BeforeAll
+    static void createDatabase() {
+        database = TestDatabase.create();
+        api = new RestApi(database);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        database.close();
+    }
+
+    @AfterEach
+    void emptyTables() {
+        database.truncate();
+    }
+
+    @Test
+    void two_instances_each_deliver_every_change_to_their_own_clients() {
+        List<UUID> projects = IntStream.range(0, 20).mapToObj(i -> api.createProject(alice, "p" + i)).toList();
+        try (Rtsync a = Instances.start(database, "e2e-a"); Rtsync b = Instances.start(database, "e2e-b");
+             Browser onA = Browser.open(a.port(), Instances.token(alice));
+             Browser onB = Browser.open(b.port(), Instances.token(alice))) {
+            onA.subscribe("project", projects);
+            onB.subscribe("project", projects);
+
+            Random random = new Random(42);
+            for (int i = 0; i < 200; i++) {
+                api.renameProject(alice, projects.get(random.nextInt(projects.size())), "rename " + i);
+            }
+
+            Map<String, Long> expected = new HashMap<>();
+            projects.forEach(project -> expected.put(project.toString(), api.latestVersion(project)));
+            assertThat(newestVersions(onA)).as("instance a's client").isEqualTo(expected);
+            assertThat(newestVersions(onB)).as("instance b's client").isEqualTo(expected);
+            assertThat(api.logRowsWithStatus("failed")).isZero();
+        }
+    }
+
+    @Test
+    void a_restarted_instance_removes_the_rows_its_killed_run_left() throws Exception {
+        Map<String, String> environment = Instances.environment(database, "e2e-killed");
+        try (ServiceProcess killed = ServiceProcess.start(environment);
+             Browser tab = Browser.open(killed.port(), Instances.token(alice))) {
+            tab.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
+            killed.kill();
+            assertThat(tab.awaitClose()).isEqualTo(1006);
+        }
+        assertThat(api.subscriptionRows("e2e-killed")).as("rows left by SIGKILL").isEqualTo(3);
+
+        try (Rtsync restarted = Instances.start(database, "e2e-killed")) {
+            assertThat(api.subscriptionRows("e2e-killed")).isZero();
+        }
+    }
+
+    @Test
+    void sigterm_closes_every_client_with_1001_leaves_no_rows_and_exits_0() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Instances.environment(database, "e2e-terminated"));
+             Browser first = Browser.open(service.port(), Instances.token(alice));
+             Browser second = Browser.open(service.port(), Instances.token(UUID.randomUUID()))) {
+            first.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID()));
+            second.subscribe("project", List.of(UUID.randomUUID()));
+
+            int exitCode = service.terminate(Duration.ofSeconds(20));
+
+            assertThat(exitCode).as(service.output()).isZero();
+            assertThat(first.awaitClose()).isEqualTo(1001);
+            assertThat(second.awaitClose()).isEqualTo(1001);
+            assertThat(api.subscriptionRows("e2e-terminated")).isZero();
+            assertThat(service.output()).contains("Connection").doesNotContain("token=").doesNotContain("eyJ");
+        }
+    }
+
+    /** The newest version each entity reached this client with, once the INVALIDATEs stop coming. */
+    private static Map<String, Long> newestVersions(Browser browser) {
+        Map<String, Long> newest = new HashMap<>();
+        for (Browser.Received received : browser.drain(Duration.ofSeconds(1))) {
+            assertThat(received.type()).isEqualTo("INVALIDATE");
+            for (JsonNode change : received.payload().path("changes")) {
+                newest.merge(change.path("entityId").asText(), change.path("version").asLong(), Math::max);
+            }
+        }
+        return newest;
+    }
+}
