@@ -28,17 +28,18 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts the server on its data folder, creating the folder on first use.
+     * Starts the server on its data folder, creating the folder on first use, on the port (0: a free one).
      *
      * @throws ConfigurationException when it cannot start, saying why and how to use a server instead
      */
-    static EmbeddedDatabase start(Path dataDirectory) {
+    static EmbeddedDatabase start(Path dataDirectory, int port) {
         try {
             Files.createDirectories(dataDirectory);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false) // the data is the user's: keep it across restarts
                     .setRegisterShutdownHook(false) // Rtsync.stop closes it after the last query
+                    .setPort(port)
                     .start();
             EmbeddedDatabase database = new EmbeddedDatabase(postgres);
             LOG.info("Embedded PostgreSQL running on port {} with its data in {}", postgres.getPort(), dataDirectory);

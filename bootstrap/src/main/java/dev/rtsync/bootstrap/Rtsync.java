@@ -150,7 +150,7 @@ public final class Rtsync implements AutoCloseable {
                 throw new ConfigurationException("DATABASE_URL " + e.getMessage());
             }
         }
-        EmbeddedDatabase embedded = EmbeddedDatabase.start(config.embeddedDir());
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(config.embeddedDir(), config.embeddedPort());
         opened.push(embedded);
         return embedded.url();
     }

@@ -25,6 +25,7 @@ class RtsyncConfigTest {
         assertThat(config.jwtSecret()).isEmpty();
         assertThat(config.instanceId()).endsWith("-4001");
         assertThat(config.embeddedDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".rtsync", "postgres"));
+        assertThat(config.embeddedPort()).isEqualTo(54329);
         assertThat(config.migrateOnStart()).isTrue();
         assertThat(config.fallbackPoll()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.tokenWarning()).isEqualTo(Duration.ofSeconds(300));
