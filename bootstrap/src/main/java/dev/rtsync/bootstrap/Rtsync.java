@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running rtsync instance: the composition root. {@link #start} builds every adapter and use
- * case with plain constructors and starts the server, the change watcher and the expiry check;
+ * case with plain constructors and starts the server, the change watcher and the housekeeping timer (token expiry, retried row removals);
  * {@link #stop} takes them down in the reverse order. End-to-end tests start it exactly as
  * {@link Main} does.
  */
@@ -46,7 +46,7 @@ public final class Rtsync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rtsync.class);
     private static final Duration HEALTH_PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DATABASE_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -54,19 +54,19 @@ public final class Rtsync implements AutoCloseable {
     private final PostgresSubscriptionStore store;
     private final JavalinWebSocketServer server;
     private final Thread watcher;
-    private final ScheduledExecutorService expiryCheck;
+    private final ScheduledExecutorService housekeeping;
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
                    PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
-                   ScheduledExecutorService expiryCheck) {
+                   ScheduledExecutorService housekeeping) {
         this.instanceId = instanceId;
         this.shutdownTimeout = shutdownTimeout;
         this.toCloseInReverse = toCloseInReverse;
         this.store = store;
         this.server = server;
         this.watcher = watcher;
-        this.expiryCheck = expiryCheck;
+        this.housekeeping = housekeeping;
     }
 
     /**
@@ -131,15 +131,18 @@ public final class Rtsync implements AutoCloseable {
 
         Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
                 new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> { }));
-        ScheduledExecutorService expiryCheck = Executors.newSingleThreadScheduledExecutor(
-                runnable -> Thread.ofPlatform().name("rtsync-token-expiry").daemon(true).unstarted(runnable));
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
         JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients).start();
 
         watcher.start();
-        expiryCheck.scheduleWithFixedDelay(() -> runSafely(warnExpiringTokens::warnAndExpire),
-                EXPIRY_CHECK_INTERVAL.toMillis(), EXPIRY_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+                    runSafely(warnExpiringTokens::warnAndExpire);
+                    runSafely(disconnect::retryFailedRemovals);
+                },
+                HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
-        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, expiryCheck);
+        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
     }
 
     private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {
@@ -165,7 +168,7 @@ public final class Rtsync implements AutoCloseable {
 
     /**
      * Stops accepting, closes every connection with 1001, removes this instance's subscription
-     * rows, stops the watcher and the expiry check, and closes the database. Bounded by the
+     * rows, stops the watcher and the housekeeping timer, and closes the database. Bounded by the
      * shutdown timeout; safe to call twice.
      */
     public synchronized void stop() {
@@ -175,7 +178,7 @@ public final class Rtsync implements AutoCloseable {
         stopped = true;
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         LOG.info("Stopping rtsync instance {}", instanceId);
-        expiryCheck.shutdownNow();
+        housekeeping.shutdownNow();
         runSafely(server::stop);
         runSafely(() -> LOG.info("Removed {} subscription rows of instance {}", store.removeAllOfThisInstance(), instanceId));
         watcher.interrupt();

@@ -1,17 +1,27 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 
+import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A connection closed, for whatever reason: its subscriptions go from memory and from the store,
  * and nothing is sent to it again. Closing one of a user's connections leaves the others as they are.
+ *
+ * <p>When the store cannot be reached, the connection's stored rows are remembered and removed by
+ * {@link #retryFailedRemovals()} once it can: stale rows never reach a client (delivery checks the
+ * open connections), but they must not pile up.
  */
 public final class DisconnectUseCase {
+
+    private static final System.Logger LOG = System.getLogger(DisconnectUseCase.class.getName());
 
     public record DisconnectCommand(ConnectionId connection) {
         public DisconnectCommand {
@@ -21,6 +31,7 @@ public final class DisconnectUseCase {
 
     private final ConnectionRegistry registry;
     private final SubscriptionStore store;
+    private final Set<ConnectionId> unremoved = ConcurrentHashMap.newKeySet();
 
     public DisconnectUseCase(ConnectionRegistry registry, SubscriptionStore store) {
         this.registry = registry;
@@ -32,8 +43,32 @@ public final class DisconnectUseCase {
         Optional<Connection> removed = registry.remove(command.connection());
         removed.ifPresent(connection -> {
             connection.unsubscribeEverything();
-            UnsubscribeUseCase.forgetInStore(() -> store.removeConnection(connection.id()), connection);
+            try {
+                store.removeConnection(connection.id());
+            } catch (StorageUnavailableException e) {
+                unremoved.add(connection.id());
+                LOG.log(Level.WARNING, "Could not remove the stored subscriptions of {0} now; retrying: {1}",
+                        connection.id(), e.getMessage());
+            }
         });
         return removed;
+    }
+
+    /**
+     * Removes the stored rows of connections that closed while the store was unreachable. Cheap
+     * when there are none; run it periodically.
+     *
+     * @return how many connections' rows are still to be removed
+     */
+    public int retryFailedRemovals() {
+        for (ConnectionId id : unremoved) {
+            try {
+                store.removeConnection(id);
+                unremoved.remove(id);
+            } catch (StorageUnavailableException e) {
+                break; // still unreachable: try again next time
+            }
+        }
+        return unremoved.size();
     }
 }

@@ -196,6 +196,21 @@ class DeliveringChangesTest extends RtsyncFixture {
     }
 
     @Test
+    void rows_of_a_connection_closed_while_the_store_is_down_are_removed_once_it_is_back() {
+        ConnectionId tab = connect(alice);
+        subscribe(tab, PROJECT, projects);
+        rtsync.store.setUnavailable(true);
+
+        rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab));
+        assertThat(rtsync.useCases.disconnect().retryFailedRemovals()).isEqualTo(1);
+        rtsync.store.setUnavailable(false);
+        assertThat(rtsync.store.subscriptionsOf(tab)).hasSize(3);
+
+        assertThat(rtsync.useCases.disconnect().retryFailedRemovals()).isZero();
+        assertThat(rtsync.store.subscriptionsOf(tab)).isEmpty();
+    }
+
+    @Test
     void a_connection_that_refuses_messages_marks_its_rows_failed_and_others_still_receive() {
         ConnectionId slow = connect(alice);
         ConnectionId healthy = connect(bob);
