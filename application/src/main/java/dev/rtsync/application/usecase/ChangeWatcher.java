@@ -9,13 +9,15 @@ import java.util.function.BiConsumer;
 
 /**
  * The loop that keeps delivery going: deliver what is pending, then wait for the log to signal a
- * commit or for the fallback interval. When the store is unreachable it keeps trying at the
- * fallback interval; changes wait in the log meanwhile, so none is lost. Run it on a thread of
- * its own; interrupting that thread stops it.
+ * commit or for the fallback interval. When the store is unreachable it retries soon (from
+ * {@value #FIRST_RETRY_MILLIS} ms, doubling up to the fallback interval), since a notification sent
+ * meanwhile may be lost; changes wait in the log, so none is lost. Run it on a thread of its own;
+ * interrupting that thread stops it.
  */
 public final class ChangeWatcher implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(ChangeWatcher.class.getName());
+    static final long FIRST_RETRY_MILLIS = 100;
 
     private final DeliverPendingChangesUseCase deliver;
     private final ChangeLog changeLog;
@@ -39,34 +41,40 @@ public final class ChangeWatcher implements Runnable {
     @Override
     public void run() {
         WakeUp cause = WakeUp.FALLBACK_POLL;
-        boolean failing = false;
+        Duration retry = Duration.ZERO; // zero while delivery works
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 afterEachRound.accept(cause, deliver.deliverPending());
-                if (failing) {
+                if (!retry.isZero()) {
                     LOG.log(Level.INFO, "Change log reachable again; delivery resumed");
-                    failing = false;
+                    retry = Duration.ZERO;
                 }
             } catch (RuntimeException e) {
-                if (!failing) {
-                    LOG.log(Level.WARNING, "Cannot deliver changes now, retrying every " + fallbackPoll, e);
-                    failing = true;
+                if (retry.isZero()) {
+                    LOG.log(Level.WARNING, "Cannot deliver changes now; retrying", e);
                 }
+                retry = nextRetry(retry);
             }
+            Duration wait = retry.isZero() ? fallbackPoll : retry;
             try {
-                cause = changeLog.awaitChanges(fallbackPoll);
+                cause = changeLog.awaitChanges(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 cause = WakeUp.FALLBACK_POLL;
-                pause();
+                pause(wait);
             }
         }
     }
 
-    private void pause() {
+    private Duration nextRetry(Duration previous) {
+        Duration next = previous.isZero() ? Duration.ofMillis(FIRST_RETRY_MILLIS) : previous.multipliedBy(2);
+        return next.compareTo(fallbackPoll) > 0 ? fallbackPoll : next;
+    }
+
+    private static void pause(Duration wait) {
         try {
-            Thread.sleep(fallbackPoll);
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -47,6 +47,21 @@ class ChangeWatcherTest extends RtsyncFixture {
     }
 
     @Test
+    void after_a_failed_round_the_watcher_retries_long_before_the_fallback_poll() throws InterruptedException {
+        ConnectionId tab = connect(newUser());
+        EntityId project = newEntity();
+        subscribe(tab, PROJECT, List.of(project));
+        rtsync.log.setUnavailable(true);
+        startWatcher(Duration.ofMinutes(10));
+        rtsync.log.append(PROJECT, project, ChangeAction.EDIT); // its notification arrives while the log fails
+        Thread.sleep(300);
+
+        rtsync.log.setUnavailable(false); // no notification follows: only a retry delivers it
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !clients.messagesTo(tab, Invalidate.class).isEmpty());
+    }
+
+    @Test
     void an_unreachable_log_is_retried_and_nothing_is_lost() throws InterruptedException {
         ConnectionId tab = connect(newUser());
         EntityId project = newEntity();

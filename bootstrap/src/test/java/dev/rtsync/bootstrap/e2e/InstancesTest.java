@@ -74,8 +74,11 @@ class InstancesTest {
         }
         assertThat(api.subscriptionRows("e2e-killed")).as("rows left by SIGKILL").isEqualTo(3);
 
-        try (Rtsync restarted = Instances.start(database, "e2e-killed")) {
+        Rtsync restarted = Instances.start(database, "e2e-killed");
+        try {
             assertThat(api.subscriptionRows("e2e-killed")).isZero();
+        } finally {
+            restarted.stop();
         }
     }
 

@@ -14,9 +14,19 @@ import java.util.UUID;
  */
 final class RestApi {
 
-    private final TestDatabase database;
+    /** Where the REST API's connections come from. */
+    @FunctionalInterface
+    interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    private final Connections database;
 
     RestApi(TestDatabase database) {
+        this(database::connect);
+    }
+
+    RestApi(Connections database) {
         this.database = database;
     }
 
@@ -53,7 +63,7 @@ final class RestApi {
     }
 
     private void execute(UUID actor, String sql, Object... parameters) {
-        try (Connection connection = database.connect()) {
+        try (Connection connection = database.open()) {
             connection.setAutoCommit(false);
             try (PreparedStatement setActor = connection.prepareStatement("SELECT set_config('app.current_user_id', ?, true)")) {
                 setActor.setString(1, actor.toString());
@@ -72,7 +82,7 @@ final class RestApi {
     }
 
     private long queryLong(String sql, Object parameter) {
-        try (Connection connection = database.connect();
+        try (Connection connection = database.open();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, parameter);
             try (ResultSet result = statement.executeQuery()) {
