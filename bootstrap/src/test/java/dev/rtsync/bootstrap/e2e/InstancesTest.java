@@ -64,15 +64,26 @@ class InstancesTest {
     }
 
     @Test
-    void a_restarted_instance_removes_the_rows_its_killed_run_left() throws Exception {
+    void when_one_instance_is_killed_the_survivors_clients_miss_nothing_and_its_restart_removes_its_rows() throws Exception {
+        List<UUID> projects = IntStream.range(0, 5).mapToObj(i -> api.createProject(alice, "p" + i)).toList();
         Map<String, String> environment = Instances.environment(database, "e2e-killed");
-        try (ServiceProcess killed = ServiceProcess.start(environment);
-             Browser tab = Browser.open(killed.port(), Instances.token(alice))) {
-            tab.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
-            killed.kill();
-            assertThat(tab.awaitClose()).isEqualTo(1006);
+        try (Rtsync survivor = Instances.start(database, "e2e-survivor");
+             Browser onSurvivor = Browser.open(survivor.port(), Instances.token(alice))) {
+            onSurvivor.subscribe("project", projects);
+            try (ServiceProcess killed = ServiceProcess.start(environment);
+                 Browser onKilled = Browser.open(killed.port(), Instances.token(alice))) {
+                onKilled.subscribe("project", projects);
+                killed.kill();
+                assertThat(onKilled.awaitClose()).isEqualTo(1006);
+            }
+            assertThat(api.subscriptionRows("e2e-killed")).as("rows left by SIGKILL").isEqualTo(5);
+
+            projects.forEach(project -> api.renameProject(alice, project, "after the kill"));
+
+            Map<String, Long> expected = new HashMap<>();
+            projects.forEach(project -> expected.put(project.toString(), api.latestVersion(project)));
+            assertThat(newestVersions(onSurvivor)).isEqualTo(expected);
         }
-        assertThat(api.subscriptionRows("e2e-killed")).as("rows left by SIGKILL").isEqualTo(3);
 
         Rtsync restarted = Instances.start(database, "e2e-killed");
         try {
