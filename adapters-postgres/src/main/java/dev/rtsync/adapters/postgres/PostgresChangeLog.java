@@ -7,6 +7,7 @@ import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.sql.Array;
@@ -37,6 +38,11 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     private final Jdbi jdbi;
     private final InstanceId instance;
     private final LogListener listener;
+    static final long FIRST_HELD_BACK_RETRY_MILLIS = 2;
+    static final long MAX_HELD_BACK_RETRY_MILLIS = 100;
+    // Written by readPending and read by awaitChanges, both on the watcher's thread.
+    private volatile boolean heldBack;
+    private long heldBackRetryMillis;
 
     /**
      * Registers the instance at the current end of the log when it has no position yet (a new
@@ -69,10 +75,25 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
+        return Failures.withHandle(jdbi, "read the change log", handle -> {
+            List<Row> rows = readRows(handle, limit);
+            // A short batch may stop at the horizon, with committed rows behind it that an older,
+            // still running transaction holds back. That transaction's end notifies nobody, so say
+            // so to awaitChanges, which then looks again soon.
+            heldBack = rows.size() < limit && hasRowsAfter(handle, rows.isEmpty() ? null : rows.getLast());
+            return rows.stream().map(Row::change).toList();
+        });
+    }
+
+    /** A pending row and the transaction that wrote it, which orders the log with its sequence. */
+    private record Row(String txid, LoggedChange change) {
+    }
+
+    private List<Row> readRows(Handle handle, int limit) {
         // One statement: the rows, and per row this instance's subscribers as an array. The position
         // is read by scalar subqueries so that it becomes an index condition: the scan starts at the
         // position instead of filtering every row already handed on.
-        return Failures.withHandle(jdbi, "read the change log", handle -> handle.createQuery("""
+        return handle.createQuery("""
                         WITH pending AS (
                             SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
                             FROM app.logging l
@@ -83,7 +104,7 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                               AND l.txid < pg_snapshot_xmin(pg_current_snapshot())
                             ORDER BY l.txid, l.seq
                             LIMIT :limit)
-                        SELECT p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
+                        SELECT p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
                                array_remove(array_agg(s.connection_id::text), NULL) AS subscribers
                         FROM pending p
                         LEFT JOIN app.rxdb_subscription s
@@ -93,14 +114,32 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                         ORDER BY p.txid, p.seq""")
                 .bind("instance", instance.value())
                 .bind("limit", limit)
-                .map((rs, ctx) -> new LoggedChange(
+                .map((rs, ctx) -> new Row(rs.getString("txid"), new LoggedChange(
                         rs.getLong("seq"),
                         new EntityCode(rs.getString("entity_code")),
                         new EntityId(rs.getObject("entity_id", UUID.class)),
                         ChangeAction.fromLogCode(rs.getShort("action")),
                         rs.getObject("created_ts", OffsetDateTime.class).toInstant(),
-                        connections(rs.getArray("subscribers"))))
-                .list());
+                        connections(rs.getArray("subscribers")))))
+                .list();
+    }
+
+    /**
+     * Whether committed non-VIEW rows follow {@code last} (or the position, when nothing was read).
+     * It looks past the horizon on purpose: its snapshot is newer than the read's, and a row that
+     * became readable in between must count too.
+     */
+    private boolean hasRowsAfter(Handle handle, Row last) {
+        String after = last == null
+                ? "((SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),"
+                        + " (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))"
+                : "(CAST(:txid AS xid8), :seq)";
+        var query = handle.createQuery("SELECT EXISTS (SELECT 1 FROM app.logging l WHERE l.action <> 0 AND (l.txid, l.seq) > "
+                + after + ")").bind("instance", instance.value());
+        if (last != null) {
+            query.bind("txid", last.txid()).bind("seq", last.change().sequence());
+        }
+        return query.mapTo(Boolean.class).one();
     }
 
     /**
@@ -140,9 +179,23 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                 .execute());
     }
 
+    /**
+     * Waits for a notification, or the fallback; after a read that was {@linkplain #readPending held
+     * back}, only for a short retry that grows from {@value #FIRST_HELD_BACK_RETRY_MILLIS} ms to
+     * {@value #MAX_HELD_BACK_RETRY_MILLIS} ms while the older transaction runs on.
+     */
     @Override
     public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
-        return listener.await(fallback);
+        if (!heldBack) {
+            heldBackRetryMillis = 0;
+            return listener.await(fallback);
+        }
+        heldBackRetryMillis = heldBackRetryMillis == 0
+                ? FIRST_HELD_BACK_RETRY_MILLIS
+                : Math.min(heldBackRetryMillis * 2, MAX_HELD_BACK_RETRY_MILLIS);
+        Duration retry = Duration.ofMillis(heldBackRetryMillis);
+        WakeUp wakeUp = listener.await(retry.compareTo(fallback) < 0 ? retry : fallback);
+        return wakeUp == WakeUp.FALLBACK_POLL ? WakeUp.HELD_BACK : wakeUp;
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dev.rtsync.adapters.postgres;
+
+import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.WakeUp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A change committed while an older transaction still runs is held back by the horizon; when that
+ * transaction ends, no notification comes. The watcher must still look again soon, not at the
+ * fallback poll.
+ */
+class HeldBackChangesTest {
+
+    private static final Duration FALLBACK = Duration.ofSeconds(60);
+
+    private static TestDatabase db;
+    private static PostgresDatabase database;
+    private PostgresChangeLog log;
+
+    @BeforeAll
+    static void startDatabase() {
+        db = TestDatabase.create();
+        database = PostgresDatabase.open(db.url());
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        database.close();
+        db.close();
+    }
+
+    @AfterEach
+    void closeLog() {
+        log.close();
+        db.truncate();
+    }
+
+    @Test
+    void a_change_held_back_by_an_older_transaction_is_read_soon_after_that_transaction_ends() throws Exception {
+        log = new PostgresChangeLog(database, "a");
+        try (Connection older = db.connect(); Statement statement = older.createStatement()) {
+            older.setAutoCommit(false);
+            statement.execute("SELECT pg_current_xact_id()"); // an open transaction with an id: the horizon stops here
+            database.jdbi().useHandle(handle -> handle.execute("INSERT INTO app.project (name) VALUES ('held back')"));
+
+            assertThat(log.awaitChanges(FALLBACK)).isEqualTo(WakeUp.NOTIFIED);
+            assertThat(log.readPending(10)).as("behind the horizon").isEmpty();
+            assertThat(log.awaitChanges(FALLBACK)).isEqualTo(WakeUp.HELD_BACK);
+            assertThat(log.readPending(10)).isEmpty();
+
+            older.commit(); // ends the older transaction; it logged nothing, so nothing is notified
+        }
+        long started = System.nanoTime();
+        WakeUp wakeUp = log.awaitChanges(FALLBACK);
+        List<LoggedChange> read = log.readPending(10);
+
+        assertThat(wakeUp).isEqualTo(WakeUp.HELD_BACK);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        assertThat(read).hasSize(1);
+        log.acknowledge(read, List.of());
+        log.readPending(10);
+        assertThat(log.awaitChanges(Duration.ofMillis(300))).as("caught up: back to notifications")
+                .isEqualTo(WakeUp.FALLBACK_POLL);
+    }
+}
