@@ -1,0 +1,195 @@
+package dev.rtsync.benchmarks;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many browser tabs at once, over the JDK's {@code java.net.http.WebSocket}. A few
+ * {@link HttpClient}s share one small executor; each client owns one selector thread, and each is
+ * bound to a loopback source address (127.0.0.1, .2, ...) so that more connections fit than the
+ * ephemeral ports of a single address pair allow.
+ */
+final class Fleet implements AutoCloseable {
+
+    /** How the opening went: counts and the time from the first attempt to the last success. */
+    record Opened(int requested, int opened, int failed, long elapsedNanos, String firstFailure) {
+        double perSecond() {
+            return elapsedNanos <= 0 ? 0 : opened / (elapsedNanos / 1e9);
+        }
+    }
+
+    private final InetAddress target;
+    private final int port;
+    private final Tokens tokens;
+    private final int connectionsPerSource;
+    private final int clientsPerSource;
+    private final ExecutorService executor;
+    private final List<HttpClient[]> clientsBySource = new ArrayList<>();
+    private final List<BenchSocket> sockets = new ArrayList<>();
+
+    Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int threads) {
+        this.target = target;
+        this.port = port;
+        this.tokens = tokens;
+        this.connectionsPerSource = connectionsPerSource;
+        this.clientsPerSource = clientsPerSource;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "bench-ws-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The URL a browser would open; the token is the only query parameter. */
+    static URI url(InetAddress target, int port, String token) {
+        String host = target.getHostAddress().contains(":") ? "[" + target.getHostAddress() + "]" : target.getHostAddress();
+        return URI.create("ws://" + host + ":" + port + "/?token=" + token);
+    }
+
+    /** How many source addresses {@code connections} need. */
+    static int sourcesFor(int connections, int connectionsPerSource) {
+        return (connections + connectionsPerSource - 1) / connectionsPerSource;
+    }
+
+    private HttpClient clientFor(int index) {
+        int source = index / connectionsPerSource;
+        while (clientsBySource.size() <= source) {
+            InetAddress local = sourceAddress(clientsBySource.size());
+            HttpClient[] clients = new HttpClient[clientsPerSource];
+            for (int i = 0; i < clientsPerSource; i++) {
+                HttpClient.Builder builder = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10));
+                if (local != null) {
+                    builder.localAddress(local);
+                }
+                clients[i] = builder.build();
+            }
+            clientsBySource.add(clients);
+        }
+        return clientsBySource.get(source)[index % clientsPerSource];
+    }
+
+    /** Source address number {@code n}: the system's choice for the first, then 127.0.0.(n+1). */
+    private InetAddress sourceAddress(int n) {
+        if (n == 0) {
+            return null;
+        }
+        if (!(target.getAddress().length == 4)) {
+            throw new UsageException("more than " + connectionsPerSource + " connections need several IPv4 loopback"
+                    + " source addresses: target 127.0.0.1 rather than " + target.getHostAddress());
+        }
+        try {
+            return InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) (n + 1)});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Opens connections {@code from} to {@code from + count - 1}, at most {@code inFlight} handshakes
+     * at once, giving up on what has not opened after {@code timeout}.
+     */
+    Opened open(int count, int inFlight, Duration timeout, BenchSocket.Handler handler) throws InterruptedException {
+        int from = sockets.size();
+        Semaphore permits = new Semaphore(inFlight);
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicLong lastSuccess = new AtomicLong();
+        ConcurrentHashMap<String, String> firstFailure = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        int started = 0;
+        for (int i = from; i < from + count; i++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+            BenchSocket socket = new BenchSocket(i, handler);
+            sockets.add(socket);
+            started++;
+            clientFor(i).newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(url(target, port, tokens.forConnection(i)), socket)
+                    .whenComplete((ws, error) -> {
+                        if (error == null) {
+                            opened.incrementAndGet();
+                            lastSuccess.accumulateAndGet(System.nanoTime(), Math::max);
+                        } else {
+                            failed.incrementAndGet();
+                            firstFailure.putIfAbsent("first", describe(error));
+                        }
+                        permits.release();
+                    });
+        }
+        // Wait for the handshakes still in flight.
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            permits.tryAcquire(inFlight, Math.max(left, 0), TimeUnit.NANOSECONDS);
+        }
+        int notStarted = count - started;
+        int stillPending = started - opened.get() - failed.get();
+        long elapsed = lastSuccess.get() == 0 ? 0 : lastSuccess.get() - start;
+        return new Opened(count, opened.get(), failed.get() + notStarted + stillPending, elapsed,
+                firstFailure.getOrDefault("first", notStarted + stillPending > 0 ? "timed out" : ""));
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    List<BenchSocket> sockets() {
+        return sockets;
+    }
+
+    int openCount() {
+        int n = 0;
+        for (BenchSocket socket : sockets) {
+            if (socket.isOpen()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Closes every connection normally, then aborts what has not closed within a few seconds. */
+    @Override
+    public void close() {
+        for (BenchSocket socket : sockets) {
+            socket.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && openCount() > 0) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (BenchSocket socket : sockets) {
+            socket.abort();
+        }
+        for (HttpClient[] clients : clientsBySource) {
+            for (HttpClient client : clients) {
+                client.shutdownNow();
+            }
+        }
+        executor.shutdownNow();
+    }
+}
