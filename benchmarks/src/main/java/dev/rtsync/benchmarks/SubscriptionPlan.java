@@ -35,9 +35,7 @@ final class SubscriptionPlan {
         if (entityCount > 2_000_000) {
             throw new UsageException("that plan needs " + entityCount + " entities; at most 2,000,000");
         }
-        if (idsPerConnection > entityCount) {
-            throw new UsageException("each connection would subscribe to the same entity twice: lower --ids-per-connection");
-        }
+        // entities >= idsPerConnection because subscribersPerEntity <= connections: no connection watches an entity twice.
         this.connections = connections;
         this.idsPerConnection = idsPerConnection;
         this.entities = (int) entityCount;
