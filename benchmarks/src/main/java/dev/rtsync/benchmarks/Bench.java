@@ -53,7 +53,7 @@ final class Bench {
         this.users = options.integer("users", 1000, 1, 100_000);
         this.connectionsPerSource = options.integer("connections-per-source", defaultPerSource(), 100, 60_000);
         this.clientsPerSource = options.integer("clients-per-source", 2, 1, 16);
-        this.clientThreads = options.integer("client-threads", 2, 1, 32);
+        this.clientThreads = options.integer("client-threads", 4, 1, 64);
         this.handshakesInFlight = options.integer("handshakes-in-flight", 256, 1, 10_000);
         this.connectTimeout = Duration.ofSeconds(options.integer("connect-timeout-seconds", 120, 1, 900));
         int maxSeconds = options.integer("max-seconds", 600, 10, 3600);

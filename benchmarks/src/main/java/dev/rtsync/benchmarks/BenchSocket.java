@@ -1,16 +1,16 @@
 package dev.rtsync.benchmarks;
 
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One browser tab: a WebSocket whose whole text messages go to a {@link Handler} with the time
  * they arrived. Holds little state, since a run holds up to 60,000 of them; sends are chained so
- * a caller never trips over the JDK's one-send-at-a-time rule.
+ * each waits for the one before it, as a browser's do.
  */
-final class BenchSocket implements WebSocket.Listener {
+public final class BenchSocket implements Session.Listener.AutoDemanding {
 
     /** What a scenario does with the server's messages; called on the client's threads. */
     interface Handler {
@@ -22,9 +22,8 @@ final class BenchSocket implements WebSocket.Listener {
 
     final int index;
     private final Handler handler;
-    private volatile WebSocket webSocket;
+    private volatile Session session;
     private volatile boolean closed;
-    private StringBuilder partial;
     private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
     BenchSocket(int index, Handler handler) {
@@ -33,46 +32,25 @@ final class BenchSocket implements WebSocket.Listener {
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        this.webSocket = webSocket;
-        webSocket.request(1);
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        long now = System.nanoTime();
-        if (last && partial == null) {
-            handler.onText(this, data, now);
-        } else {
-            if (partial == null) {
-                partial = new StringBuilder(data.length() * 2);
-            }
-            partial.append(data);
-            if (last) {
-                String whole = partial.toString();
-                partial = null;
-                handler.onText(this, whole, now);
-            }
+    public void onWebSocketText(String message) {
+        handler.onText(this, message, System.nanoTime());
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        if (!closed) {
+            closed = true;
+            handler.onClosed(this, statusCode, reason);
         }
-        webSocket.request(1);
-        return null;
     }
 
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed = true;
-        handler.onClosed(this, statusCode, reason);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
+    public void onWebSocketError(Throwable error) {
         if (!closed) {
             closed = true;
             handler.onClosed(this, -1, String.valueOf(error));
@@ -80,35 +58,36 @@ final class BenchSocket implements WebSocket.Listener {
     }
 
     boolean isOpen() {
-        WebSocket ws = webSocket;
-        return ws != null && !closed && !ws.isOutputClosed();
+        Session s = session;
+        return s != null && !closed && s.isOpen();
     }
 
-    /** Queues a text message after the ones before it; completes when the JDK has written it. */
+    /** Queues a text message after the ones before it; completes when it has been written. */
     synchronized CompletableFuture<?> send(String text) {
-        WebSocket ws = webSocket;
-        if (ws == null) {
+        Session s = session;
+        if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("not open"));
         }
-        sends = sends.handle((ok, failed) -> null).thenCompose(ignored -> ws.sendText(text, true));
+        sends = sends.handle((ok, failed) -> null).thenCompose(ignored -> {
+            Callback.Completable written = new Callback.Completable();
+            s.sendText(text, written);
+            return written;
+        });
         return sends;
     }
 
     /** Starts a normal close; the server's reply is not awaited. */
     void close() {
-        WebSocket ws = webSocket;
-        if (ws != null && !ws.isOutputClosed()) {
-            synchronized (this) {
-                sends = sends.handle((ok, failed) -> null)
-                        .thenCompose(ignored -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "benchmark done"));
-            }
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(1000, "benchmark done", Callback.NOOP);
         }
     }
 
     void abort() {
-        WebSocket ws = webSocket;
-        if (ws != null) {
-            ws.abort();
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ChangeScenario {
 
     private record Shape(int connections, int idsPerConnection, int subscribersPerEntity, double rate,
-                         int seconds, int writers) {
+                         int seconds, int writers, int rowsPerCommit, boolean synchronousCommit) {
     }
 
     static Report run(Bench bench) throws InterruptedException {
@@ -34,12 +34,15 @@ final class ChangeScenario {
                     bench.options.integer("subscribers-per-entity", 10, 1, 60_000),
                     bench.options.integer("rate", 1_000, 1, 50_000),
                     bench.options.integer("seconds", 30, 1, 600),
-                    bench.options.integer("writers", 1, 1, 16));
+                    bench.options.integer("writers", 1, 1, 16),
+                    bench.options.integer("rows-per-commit", 1, 1, 1_000),
+                    bench.options.flag("synchronous-commit", true));
             case "fanout" -> {
                 int subscribers = bench.options.integer("subscribers", 10_000, 1, 60_000);
                 int rounds = bench.options.integer("rounds", 5, 1, 100);
                 int gapSeconds = bench.options.integer("gap-seconds", 2, 1, 60);
-                yield new Shape(subscribers, 1, subscribers, 1.0 / gapSeconds, rounds * gapSeconds, 1);
+                yield new Shape(subscribers, 1, subscribers, 1.0 / gapSeconds, rounds * gapSeconds, 1, 1,
+                        bench.options.flag("synchronous-commit", true));
             }
             case "throughput" -> new Shape(
                     bench.options.integer("connections", 1_000, 1, 60_000),
@@ -47,7 +50,9 @@ final class ChangeScenario {
                     bench.options.integer("subscribers-per-entity", 1, 1, 60_000),
                     bench.options.integer("rate", 10_000, 1, 50_000),
                     bench.options.integer("seconds", 30, 1, 600),
-                    bench.options.integer("writers", 4, 1, 16));
+                    bench.options.integer("writers", 4, 1, 16),
+                    bench.options.integer("rows-per-commit", 1, 1, 1_000),
+                    bench.options.flag("synchronous-commit", false));
             default -> throw new IllegalArgumentException(bench.scenario);
         };
         int settleSeconds = bench.options.integer("settle-seconds", 3, 0, 120);
@@ -73,7 +78,8 @@ final class ChangeScenario {
         bench.requireServer();
         bench.checkLimits(shape.connections());
         Tokens tokens = bench.tokens();
-        ChangeWriter writer = new ChangeWriter(database, updateSql, actingUser);
+        ChangeWriter writer = new ChangeWriter(database, updateSql, actingUser, shape.rowsPerCommit(),
+                shape.synchronousCommit());
 
         Report report = new Report(bench.scenario, bench.startedAt);
         if (seed) {
@@ -139,6 +145,7 @@ final class ChangeScenario {
                     .put("seconds between changes of one entity", gapSeconds)
                     .put("changes planned", planned)
                     .put("changes committed", written.commits())
+                    .put("changes per transaction", shape.rowsPerCommit())
                     .put("commit rate reached (/s)", written.perSecond())
                     .note("commit rate reached (/s)", "asked: " + shape.rate())
                     .put("writer worst behind schedule (ms)", Percentiles.millis(written.worstBehindNanos()))
@@ -196,7 +203,7 @@ final class ChangeScenario {
                 .mapToLong(Timeline.Second::maxLatencyNanos).average().orElse(0);
         report.put("worst latency per second, first third avg (ms)", Percentiles.millis((long) first))
                 .put("worst latency per second, last third avg (ms)", Percentiles.millis((long) last))
-                .note("worst latency per second, last third avg (ms)", "well above the first third: the lag grows");
+                .note("worst latency per second, last third avg (ms)", "a clear rise over the first third means the lag grows");
         StringBuilder perSecond = new StringBuilder();
         for (Timeline.Second s : active) {
             perSecond.append(s.second()).append(':').append(s.commits()).append('/').append(s.deliveries()).append('/')

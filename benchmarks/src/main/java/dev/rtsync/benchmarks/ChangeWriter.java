@@ -39,11 +39,22 @@ final class ChangeWriter {
     private final DatabaseUrl database;
     private final String updateSql;
     private final String actingUser;
+    private final int rowsPerCommit;
+    private final boolean synchronousCommit;
 
-    ChangeWriter(DatabaseUrl database, String updateSql, String actingUser) {
+    /**
+     * @param rowsPerCommit     changes per transaction: 1 is what the REST API does; more lets one
+     *                          writer log more changes per second than it can commit transactions
+     * @param synchronousCommit false sets {@code synchronous_commit = off} for the writer's sessions:
+     *                          a commit is visible at once but not awaited on disk, so the rate is
+     *                          bounded by rtsync, not by this machine's fsync
+     */
+    ChangeWriter(DatabaseUrl database, String updateSql, String actingUser, int rowsPerCommit, boolean synchronousCommit) {
         this.database = database;
         this.updateSql = updateSql;
         this.actingUser = actingUser;
+        this.rowsPerCommit = rowsPerCommit;
+        this.synchronousCommit = synchronousCommit;
     }
 
     Connection connect() {
@@ -55,9 +66,12 @@ final class ChangeWriter {
         try {
             Connection connection = DriverManager.getConnection(database.jdbcUrl(), props);
             connection.setAutoCommit(true);
-            if (!actingUser.isEmpty()) {
-                try (Statement st = connection.createStatement()) {
+            try (Statement st = connection.createStatement()) {
+                if (!actingUser.isEmpty()) {
                     st.execute("SELECT set_config('app.current_user_id', '" + UUID.fromString(actingUser) + "', false)");
+                }
+                if (!synchronousCommit) {
+                    st.execute("SET synchronous_commit = off");
                 }
             }
             return connection;
@@ -65,6 +79,15 @@ final class ChangeWriter {
             throw new UsageException("cannot connect to PostgreSQL at " + database.jdbcUrl() + " as " + database.user()
                     + ": " + e.getMessage());
         }
+    }
+
+    /** The database's own words, without the statement text a batch error repeats. */
+    static String describe(SQLException e) {
+        SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+        String message = String.valueOf(cause.getMessage());
+        int cut = message.indexOf("\n  Position:");
+        message = cut > 0 ? message.substring(0, cut) : message;
+        return "(" + cause.getSQLState() + ") " + (message.length() > 300 ? message.substring(0, 300) + "..." : message);
     }
 
     /** Makes sure rows 0 to {@code entities - 1} exist; rows left by an earlier run are reused. */
@@ -84,8 +107,7 @@ final class ChangeWriter {
                 }
             }
         } catch (SQLException e) {
-            throw new UsageException("seeding app.project failed (" + e.getSQLState() + "): " + e.getMessage()
-                    + "\n" + SCHEMA_HINT);
+            throw new UsageException("seeding app.project failed: " + describe(e) + "\n" + SCHEMA_HINT);
         }
     }
 
@@ -112,8 +134,12 @@ final class ChangeWriter {
             Connection connection = connections.get(w);
             Thread thread = new Thread(() -> {
                 try (PreparedStatement update = connection.prepareStatement(updateSql)) {
-                    for (int k = writer; k < planned && failure.get() == null; k += writers) {
-                        long due = start + (long) (k * 1e9 / rate);
+                    connection.setAutoCommit(rowsPerCommit == 1);
+                    int groups = (planned + rowsPerCommit - 1) / rowsPerCommit;
+                    for (int g = writer; g < groups && failure.get() == null; g += writers) {
+                        int first = g * rowsPerCommit;
+                        int last = Math.min(planned, first + rowsPerCommit);
+                        long due = start + (long) (first * 1e9 / rate);
                         long now = System.nanoTime();
                         if (due > deadlineNanos) {
                             break;
@@ -123,24 +149,31 @@ final class ChangeWriter {
                         } else {
                             worstBehind.accumulateAndGet(now - due, Math::max);
                         }
-                        update.setString(1, "bench change " + k);
-                        update.setObject(2, UUID.fromString(plan.idOf(tracker.entityOf(k))));
                         long before = System.nanoTime();
-                        tracker.commitStarting(k, before);
-                        int rows = update.executeUpdate();
-                        long after = System.nanoTime();
-                        if (rows != 1) {
-                            throw new UsageException("the update changed " + rows + " rows instead of 1: is row "
-                                    + plan.idOf(tracker.entityOf(k)) + " of app.project gone?");
+                        for (int k = first; k < last; k++) {
+                            tracker.commitStarting(k, before);
+                            update.setString(1, "bench change " + k);
+                            update.setObject(2, UUID.fromString(plan.idOf(tracker.entityOf(k))));
+                            int rows = update.executeUpdate();
+                            if (rows != 1) {
+                                throw new UsageException("the update changed " + rows + " rows instead of 1: is row "
+                                        + plan.idOf(tracker.entityOf(k)) + " of app.project gone?");
+                            }
                         }
-                        tracker.commitReturned(k, after);
+                        if (rowsPerCommit > 1) {
+                            connection.commit();
+                        }
+                        long after = System.nanoTime();
+                        for (int k = first; k < last; k++) {
+                            tracker.commitReturned(k, after);
+                        }
                         worstCommit.accumulateAndGet(after - before, Math::max);
                         lastReturn.accumulateAndGet(after, Math::max);
-                        done.incrementAndGet();
+                        done.addAndGet(last - first);
                     }
                 } catch (SQLException e) {
-                    failure.compareAndSet(null, new UsageException("committing a change failed (" + e.getSQLState() + "): "
-                            + e.getMessage() + "\n" + SCHEMA_HINT));
+                    failure.compareAndSet(null, new UsageException("committing a change failed: " + describe(e)
+                            + "\n" + SCHEMA_HINT));
                 } catch (UsageException e) {
                     failure.compareAndSet(null, e);
                 }

@@ -45,6 +45,9 @@ final class ConnectionsScenario {
             }
             Optional<ServerProcess.Sample> held = bench.sample(heap);
             int stillOpen = fleet.openCount();
+            System.gc();
+            long toolHeapKb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024;
+            long toolRssKb = ServerProcess.ownRssKb();
             counter.closing();
 
             report.put("connections requested", connections)
@@ -57,7 +60,10 @@ final class ConnectionsScenario {
                     .put("ERRORs", counter.errors.get())
                     .put("closed by server", counter.closedByServer.get())
                     .put("open after hold", stillOpen)
-                    .put("hold seconds", holdSeconds);
+                    .put("hold seconds", holdSeconds)
+                    .put("load tool heap after GC (KB)", toolHeapKb)
+                    .put("load tool RSS (KB)", toolRssKb)
+                    .note("load tool RSS (KB)", "the client side shares the machine with the server");
             if (!opened.firstFailure().isEmpty()) {
                 report.put("first connect failure", opened.firstFailure());
             }

@@ -1,25 +1,31 @@
 package dev.rtsync.benchmarks;
 
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many browser tabs at once, over the JDK's {@code java.net.http.WebSocket}. A few
- * {@link HttpClient}s share one small executor; each client owns one selector thread, and each is
- * bound to a loopback source address (127.0.0.1, .2, ...) so that more connections fit than the
- * ephemeral ports of a single address pair allow.
+ * Many browser tabs at once, over Jetty's WebSocket client (docs/benchmarks.md says why not the
+ * JDK's: a fifth of the memory per connection). A few {@link WebSocketClient}s share one small
+ * thread pool and scheduler; each owns one selector, and each is bound to a loopback source
+ * address (127.0.0.1, .2, ...) so that more connections fit than the ephemeral ports of a single
+ * address pair allow.
  */
 final class Fleet implements AutoCloseable {
 
@@ -30,27 +36,37 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** The largest message the tool accepts: an INVALIDATE of a big batch is far below it. */
+    private static final long MAX_MESSAGE_BYTES = 16L * 1024 * 1024;
+
     private final InetAddress target;
     private final int port;
     private final Tokens tokens;
     private final int connectionsPerSource;
     private final int clientsPerSource;
-    private final ExecutorService executor;
-    private final List<HttpClient[]> clientsBySource = new ArrayList<>();
+    private final QueuedThreadPool threads;
+    private final ScheduledExecutorScheduler scheduler;
+    private final List<WebSocketClient[]> clientsBySource = new ArrayList<>();
     private final List<BenchSocket> sockets = new ArrayList<>();
 
-    Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int threads) {
+    Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int workerThreads) {
         this.target = target;
         this.port = port;
         this.tokens = tokens;
         this.connectionsPerSource = connectionsPerSource;
         this.clientsPerSource = clientsPerSource;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "bench-ws-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Each client's selector holds a thread for good; the workers come on top.
+        int maxClients = clientsPerSource * 4;
+        this.threads = new QueuedThreadPool(maxClients + workerThreads + 4, Math.min(4, workerThreads));
+        threads.setName("bench-ws");
+        threads.setDaemon(true);
+        this.scheduler = new ScheduledExecutorScheduler("bench-ws-scheduler", true);
+        try {
+            threads.start();
+            scheduler.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the WebSocket client threads", e);
+        }
     }
 
     /** The URL a browser would open; the token is the only query parameter. */
@@ -64,17 +80,32 @@ final class Fleet implements AutoCloseable {
         return (connections + connectionsPerSource - 1) / connectionsPerSource;
     }
 
-    private HttpClient clientFor(int index) {
+    private WebSocketClient clientFor(int index) {
         int source = index / connectionsPerSource;
         while (clientsBySource.size() <= source) {
             InetAddress local = sourceAddress(clientsBySource.size());
-            HttpClient[] clients = new HttpClient[clientsPerSource];
+            if (clientsBySource.size() >= 4) {
+                throw new UsageException("at most 4 source addresses: lower --connections or raise --connections-per-source");
+            }
+            WebSocketClient[] clients = new WebSocketClient[clientsPerSource];
             for (int i = 0; i < clientsPerSource; i++) {
-                HttpClient.Builder builder = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10));
+                HttpClient http = new HttpClient();
+                http.setExecutor(threads);
+                http.setScheduler(scheduler);
+                http.setConnectTimeout(10_000);
                 if (local != null) {
-                    builder.localAddress(local);
+                    http.setBindAddress(new InetSocketAddress(local, 0));
                 }
-                clients[i] = builder.build();
+                WebSocketClient client = new WebSocketClient(http);
+                client.setIdleTimeout(Duration.ofHours(2)); // the run's bound closes connections, not idleness
+                client.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+                client.setStopAtShutdown(false);
+                try {
+                    client.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start a WebSocket client", e);
+                }
+                clients[i] = client;
             }
             clientsBySource.add(clients);
         }
@@ -119,19 +150,22 @@ final class Fleet implements AutoCloseable {
             BenchSocket socket = new BenchSocket(i, handler);
             sockets.add(socket);
             started++;
-            clientFor(i).newWebSocketBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(url(target, port, tokens.forConnection(i)), socket)
-                    .whenComplete((ws, error) -> {
-                        if (error == null) {
-                            opened.incrementAndGet();
-                            lastSuccess.accumulateAndGet(System.nanoTime(), Math::max);
-                        } else {
-                            failed.incrementAndGet();
-                            firstFailure.putIfAbsent("first", describe(error));
-                        }
-                        permits.release();
-                    });
+            CompletableFuture<?> connecting;
+            try {
+                connecting = clientFor(i).connect(socket, url(target, port, tokens.forConnection(i)));
+            } catch (IOException e) {
+                connecting = CompletableFuture.failedFuture(e);
+            }
+            connecting.whenComplete((session, error) -> {
+                if (error == null) {
+                    opened.incrementAndGet();
+                    lastSuccess.accumulateAndGet(System.nanoTime(), Math::max);
+                } else {
+                    failed.incrementAndGet();
+                    firstFailure.putIfAbsent("first", describe(error));
+                }
+                permits.release();
+            });
         }
         // Wait for the handshakes still in flight.
         long left = deadline - System.nanoTime();
@@ -185,11 +219,20 @@ final class Fleet implements AutoCloseable {
         for (BenchSocket socket : sockets) {
             socket.abort();
         }
-        for (HttpClient[] clients : clientsBySource) {
-            for (HttpClient client : clients) {
-                client.shutdownNow();
+        for (WebSocketClient[] clients : clientsBySource) {
+            for (WebSocketClient client : clients) {
+                try {
+                    client.stop();
+                } catch (Exception e) {
+                    // stopping what we are done with
+                }
             }
         }
-        executor.shutdownNow();
+        try {
+            scheduler.stop();
+            threads.stop();
+        } catch (Exception e) {
+            // stopping what we are done with
+        }
     }
 }

@@ -73,6 +73,11 @@ final class ServerProcess {
         return -1;
     }
 
+    /** This process's own resident memory, since the load tool shares the machine with the server. */
+    static long ownRssKb() {
+        return new ServerProcess(ProcessHandle.current().pid()).rssKb();
+    }
+
     double cpuSeconds() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
