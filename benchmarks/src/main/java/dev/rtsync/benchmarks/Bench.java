@@ -126,7 +126,9 @@ final class Bench {
         long own = openFileLimit(Path.of("/proc/self/limits"));
         if (own >= 0 && own < connections + 256L) {
             throw new UsageException(connections + " connections need an open-file limit above " + (connections + 256)
-                    + ", this process has " + own + ": run 'ulimit -n 200000' in this shell first (see docs/benchmarks.md)");
+                    + ", this process has " + own + ": run 'ulimit -n 200000' in this shell first; if the hard limit"
+                    + " ('ulimit -Hn') is lower and cannot be raised, as in a container started without it, run fewer"
+                    + " connections or raise it where the container starts (see docs/benchmarks.md)");
         }
         server().ifPresent(s -> {
             long theirs = openFileLimit(Path.of("/proc", Long.toString(s.pid()), "limits"));
