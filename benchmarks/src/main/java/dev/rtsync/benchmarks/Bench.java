@@ -38,6 +38,7 @@ final class Bench {
     final Duration connectTimeout;
     final long deadlineNanos;
     final long serverPid;
+    final Duration heartbeat;
     final Path resultsDir;
     private Optional<ServerProcess> server;
 
@@ -59,6 +60,7 @@ final class Bench {
         int maxSeconds = options.integer("max-seconds", 600, 10, 3600);
         this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         this.serverPid = options.number("server-pid", 0, 0, Long.MAX_VALUE);
+        this.heartbeat = Duration.ofSeconds(options.integer("ping-seconds", 30, 1, 3600));
         this.resultsDir = Path.of(options.text("results-dir",
                 Files.isDirectory(Path.of("benchmarks")) ? "benchmarks/results" : "results"));
         startWatchdog(maxSeconds);
@@ -157,8 +159,11 @@ final class Bench {
         return -1;
     }
 
+    /** The connections of a run, sending the browsers' heartbeat PING every {@code --ping-seconds}. */
     Fleet fleet(Tokens tokens) {
-        return new Fleet(target, port, tokens, connectionsPerSource, clientsPerSource, clientThreads);
+        Fleet fleet = new Fleet(target, port, tokens, connectionsPerSource, clientsPerSource, clientThreads);
+        fleet.startHeartbeat(heartbeat);
+        return fleet;
     }
 
     long secondsLeftNanos() {

@@ -24,6 +24,8 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     private final Handler handler;
     private volatile Session session;
     private volatile boolean closed;
+    /** Set at the first PONG: the server accepted the token and the connection works both ways. */
+    volatile boolean answeredPing;
     private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
     BenchSocket(int index, Handler handler) {

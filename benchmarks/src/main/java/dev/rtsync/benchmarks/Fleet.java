@@ -48,6 +48,7 @@ final class Fleet implements AutoCloseable {
     private final ScheduledExecutorScheduler scheduler;
     private final List<WebSocketClient[]> clientsBySource = new ArrayList<>();
     private final List<BenchSocket> sockets = new ArrayList<>();
+    private volatile Thread heartbeat;
 
     Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int workerThreads) {
         this.target = target;
@@ -148,7 +149,9 @@ final class Fleet implements AutoCloseable {
                 break;
             }
             BenchSocket socket = new BenchSocket(i, handler);
-            sockets.add(socket);
+            synchronized (this) {
+                sockets.add(socket);
+            }
             started++;
             CompletableFuture<?> connecting;
             try {
@@ -201,9 +204,44 @@ final class Fleet implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Sends {@code {"type":"PING"}} on every open connection every {@code interval}, as the design's
+     * browsers do every 30 s, so a server that drops silent clients keeps the tool's.
+     */
+    synchronized void startHeartbeat(Duration interval) {
+        if (heartbeat != null) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(interval.toMillis());
+                    List<BenchSocket> now;
+                    synchronized (this) {
+                        now = List.copyOf(sockets);
+                    }
+                    for (BenchSocket socket : now) {
+                        if (socket.isOpen()) {
+                            socket.send("{\"type\":\"PING\"}");
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closing
+            }
+        }, "bench-heartbeat");
+        thread.setDaemon(true);
+        heartbeat = thread;
+        thread.start();
+    }
+
     /** Closes every connection normally, then aborts what has not closed within a few seconds. */
     @Override
     public void close() {
+        Thread beat = heartbeat;
+        if (beat != null) {
+            beat.interrupt();
+        }
         for (BenchSocket socket : sockets) {
             socket.close();
         }

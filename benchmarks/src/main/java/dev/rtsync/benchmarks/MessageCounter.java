@@ -11,6 +11,7 @@ final class MessageCounter implements BenchSocket.Handler {
     final AtomicLong lastSubscribedAt = new AtomicLong();
     final AtomicLong invalidates = new AtomicLong();
     final AtomicLong pongs = new AtomicLong();
+    final AtomicLong connectionsThatAnsweredPing = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong expiringWarnings = new AtomicLong();
     final AtomicLong closedByServer = new AtomicLong();
@@ -46,7 +47,13 @@ final class MessageCounter implements BenchSocket.Handler {
                 lastSubscribedAt.accumulateAndGet(receivedNanos, Math::max);
                 subscribed.incrementAndGet();
             }
-            case PONG -> pongs.incrementAndGet();
+            case PONG -> {
+                if (!socket.answeredPing) {
+                    socket.answeredPing = true; // a connection's messages arrive one at a time
+                    connectionsThatAnsweredPing.incrementAndGet();
+                }
+                pongs.incrementAndGet();
+            }
             case ERROR -> {
                 errors.incrementAndGet();
                 firstError.compareAndSet("", text.toString());
