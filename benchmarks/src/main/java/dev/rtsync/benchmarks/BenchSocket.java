@@ -44,11 +44,12 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         if (!closed) {
             closed = true;
             handler.onClosed(this, statusCode, reason);
         }
+        callback.succeed();
     }
 
     @Override
