@@ -1,0 +1,217 @@
+package dev.rtsync.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three scenarios that commit changes and time their INVALIDATEs; they differ only in shape:
+ *
+ * <ul>
+ *   <li>{@code latency}: 10,000 connections, 10 subscribers per entity, 1,000 changes/s.
+ *       Target p50 ≤ 5 ms, p99 ≤ 25 ms, none missing.</li>
+ *   <li>{@code fanout}: one entity watched by 10,000 connections, changed a few times, seconds apart.
+ *       Target: every change reaches all of them within 200 ms.</li>
+ *   <li>{@code throughput}: 10,000 changes/s over several writers, one subscriber each.
+ *       Target: all delivered, and the lag does not grow.</li>
+ * </ul>
+ *
+ * Phases: seed rows, connect, subscribe, let the server settle, commit at the rate, wait for the
+ * last deliveries, report. Each phase has its own time limit inside the run's.
+ */
+final class ChangeScenario {
+
+    private record Shape(int connections, int idsPerConnection, int subscribersPerEntity, double rate,
+                         int seconds, int writers, int rowsPerCommit, boolean synchronousCommit) {
+    }
+
+    static Report run(Bench bench) throws InterruptedException {
+        Shape shape = switch (bench.scenario) {
+            case "latency" -> new Shape(
+                    bench.options.integer("connections", 10_000, 1, 60_000),
+                    bench.options.integer("ids-per-connection", 10, 1, 1_000),
+                    bench.options.integer("subscribers-per-entity", 10, 1, 60_000),
+                    bench.options.integer("rate", 1_000, 1, 50_000),
+                    bench.options.integer("seconds", 30, 1, 600),
+                    bench.options.integer("writers", 1, 1, 16),
+                    bench.options.integer("rows-per-commit", 1, 1, 1_000),
+                    bench.options.flag("synchronous-commit", true));
+            case "fanout" -> {
+                int subscribers = bench.options.integer("subscribers", 10_000, 1, 60_000);
+                int rounds = bench.options.integer("rounds", 5, 1, 100);
+                int gapSeconds = bench.options.integer("gap-seconds", 2, 1, 60);
+                yield new Shape(subscribers, 1, subscribers, 1.0 / gapSeconds, rounds * gapSeconds, 1, 1,
+                        bench.options.flag("synchronous-commit", true));
+            }
+            case "throughput" -> new Shape(
+                    bench.options.integer("connections", 1_000, 1, 60_000),
+                    bench.options.integer("ids-per-connection", 100, 1, 1_000),
+                    bench.options.integer("subscribers-per-entity", 1, 1, 60_000),
+                    bench.options.integer("rate", 10_000, 1, 50_000),
+                    bench.options.integer("seconds", 30, 1, 600),
+                    bench.options.integer("writers", 4, 1, 16),
+                    bench.options.integer("rows-per-commit", 1, 1, 1_000),
+                    bench.options.flag("synchronous-commit", false));
+            default -> throw new IllegalArgumentException(bench.scenario);
+        };
+        int settleSeconds = bench.options.integer("settle-seconds", 3, 0, 120);
+        int drainSeconds = bench.options.integer("drain-seconds", 10, 1, 300);
+        String updateSql = bench.options.text("update-sql", ChangeWriter.DEFAULT_UPDATE);
+        String actingUser = bench.options.text("acting-user", Tokens.userId(0).toString());
+        boolean seed = bench.options.flag("seed", true);
+        String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
+        bench.options.rejectUnread();
+        DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
+
+        long plannedLong = Math.max(1, Math.round(shape.rate() * shape.seconds()));
+        if (plannedLong > 2_000_000) {
+            throw new UsageException("rate x seconds is " + plannedLong + " changes; at most 2,000,000 per run");
+        }
+        int planned = (int) plannedLong;
+        SubscriptionPlan plan = new SubscriptionPlan(shape.connections(), shape.idsPerConnection(), shape.subscribersPerEntity());
+        double gapSeconds = plan.entities / shape.rate();
+        if (!bench.scenario.equals("fanout") && gapSeconds < 0.1) {
+            throw new UsageException("each entity would change every " + Math.round(gapSeconds * 1000) + " ms; the matching of"
+                    + " INVALIDATEs to commits needs at least 100 ms: more connections or ids per connection, or a lower rate");
+        }
+        bench.requireServer();
+        bench.checkLimits(shape.connections());
+        Tokens tokens = bench.tokens();
+        ChangeWriter writer = new ChangeWriter(database, updateSql, actingUser, shape.rowsPerCommit(),
+                shape.synchronousCommit());
+
+        Report report = new Report(bench.scenario, bench.startedAt);
+        if (seed) {
+            long seedStart = System.nanoTime();
+            writer.seed(plan);
+            report.put("rows seeded or reused", plan.entities).put("seed seconds", (System.nanoTime() - seedStart) / 1e9);
+        }
+
+        Optional<ServerProcess.Sample> idle = bench.sample(false);
+        long timelineStart = System.nanoTime();
+        Timeline timeline = new Timeline(timelineStart, (int) TimeUnit.NANOSECONDS.toSeconds(bench.secondsLeftNanos()) + 2);
+        DeliveryTracker tracker = new DeliveryTracker(plan, planned, timeline);
+        MessageCounter counter = new MessageCounter(tracker);
+        try (Fleet fleet = bench.fleet(tokens)) {
+            Fleet.Opened opened = fleet.open(shape.connections(), bench.handshakesInFlight,
+                    Duration.ofNanos(Math.min(bench.connectTimeout.toNanos(), bench.secondsLeftNanos())), counter);
+            Optional<ServerProcess.Sample> connected = bench.sample(false);
+            if (opened.opened() < shape.connections()) {
+                System.err.println("warning: only " + opened.opened() + " of " + shape.connections() + " connections opened ("
+                        + opened.firstFailure() + "); their subscriptions count as missing");
+            }
+
+            long subscribeStart = System.nanoTime();
+            int subscribes = 0;
+            for (BenchSocket socket : fleet.sockets()) {
+                if (socket.isOpen()) {
+                    socket.send(plan.subscribeMessage(socket.index));
+                    subscribes++;
+                }
+            }
+            int expectedSubscribed = subscribes;
+            boolean allSubscribed = MessageCounter.await(() -> counter.subscribed.get() + counter.errors.get() >= expectedSubscribed,
+                    bench.phaseDeadline(Duration.ofSeconds(120)));
+            long subscribeNanos = counter.lastSubscribedAt.get() - subscribeStart;
+            Optional<ServerProcess.Sample> subscribed = bench.sample(false);
+            if (!allSubscribed || counter.errors.get() > 0) {
+                System.err.println("warning: " + counter.subscribed.get() + " of " + expectedSubscribed + " SUBSCRIBED, "
+                        + counter.errors.get() + " ERRORs " + counter.firstError.get());
+            }
+            TimeUnit.SECONDS.sleep(settleSeconds);
+            long unexpectedBefore = tracker.unexpected();
+
+            // Leave room in the run's bound for draining and closing.
+            long writeDeadline = Math.min(bench.deadlineNanos - TimeUnit.SECONDS.toNanos(drainSeconds + 10L),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(shape.seconds() + 5L));
+            Optional<ServerProcess.Sample> beforeWrite = bench.sample(false);
+            ChangeWriter.Written written = writer.run(tracker, plan, shape.rate(), shape.writers(), writeDeadline);
+            Optional<ServerProcess.Sample> afterWrite = bench.sample(false);
+            long expected = tracker.expected();
+            MessageCounter.await(() -> tracker.delivered() >= expected, bench.phaseDeadline(Duration.ofSeconds(drainSeconds)));
+            Optional<ServerProcess.Sample> drained = bench.sample(false);
+            counter.closing();
+
+            long delivered = tracker.delivered();
+            Percentiles latency = tracker.latencies();
+            Percentiles fanOut = tracker.fanOutTimes();
+            report.put("connections opened", opened.opened())
+                    .put("connects per second", opened.perSecond())
+                    .put("subscribed ids per second", subscribeNanos <= 0 ? Double.NaN
+                            : counter.subscribedIds.get() / (subscribeNanos / 1e9))
+                    .put("entities", plan.entities)
+                    .put("subscribers per entity", shape.subscribersPerEntity())
+                    .put("seconds between changes of one entity", gapSeconds)
+                    .put("changes planned", planned)
+                    .put("changes committed", written.commits())
+                    .put("changes per transaction", shape.rowsPerCommit())
+                    .put("commit rate reached (/s)", written.perSecond())
+                    .note("commit rate reached (/s)", "asked: " + shape.rate())
+                    .put("writer worst behind schedule (ms)", Percentiles.millis(written.worstBehindNanos()))
+                    .put("slowest commit round trip (ms)", Percentiles.millis(written.worstCommitNanos()))
+                    .note("slowest commit round trip (ms)", "latency is timed from the commit's return: true latency is up to this much more")
+                    .put("deliveries expected", expected)
+                    .put("deliveries received", delivered)
+                    .put("deliveries missing", expected - delivered)
+                    .note("deliveries missing", "target 0")
+                    .put("commits that missed a subscriber", tracker.commitsMissingSomeone())
+                    .put("duplicate INVALIDATE changes", tracker.duplicates())
+                    .put("unexpected INVALIDATE changes", tracker.unexpected() - unexpectedBefore)
+                    .note("unexpected INVALIDATE changes", "for entities or times this run did not change")
+                    .put("deliveries before the commit returned", tracker.beforeCommitReturned())
+                    .note("deliveries before the commit returned", "counted as 0 ms")
+                    .put("latency p50 (ms)", Percentiles.millis(latency.percentile(50)))
+                    .put("latency p95 (ms)", Percentiles.millis(latency.percentile(95)))
+                    .put("latency p99 (ms)", Percentiles.millis(latency.percentile(99)))
+                    .put("latency max (ms)", Percentiles.millis(latency.max()))
+                    .put("latency samples", latency.count())
+                    .put("full fan-out p50 (ms)", Percentiles.millis(fanOut.percentile(50)))
+                    .put("full fan-out max (ms)", Percentiles.millis(fanOut.max()))
+                    .note("full fan-out max (ms)", "commit returned -> last subscriber received, over commits that reached all")
+                    .put("ERRORs", counter.errors.get())
+                    .put("closed by server", counter.closedByServer.get());
+            if (!counter.firstError.get().isEmpty()) {
+                report.put("first ERROR", counter.firstError.get());
+            }
+            if (!counter.firstClose.get().isEmpty()) {
+                report.put("first close by server", counter.firstClose.get());
+            }
+            idle.ifPresent(s -> report.put("server RSS idle (KB)", s.rssKb()));
+            subscribed.ifPresent(s -> report.put("server RSS after subscribe (KB)", s.rssKb()));
+            drained.ifPresent(s -> report.put("server RSS after run (KB)", s.rssKb()));
+            if (idle.isPresent()) {
+                report.put("server CPU s: connect", Bench.cpuBetween(idle, connected))
+                        .put("server CPU s: subscribe", Bench.cpuBetween(connected, subscribed))
+                        .put("server CPU s: write", Bench.cpuBetween(beforeWrite, afterWrite))
+                        .put("server CPU s: drain", Bench.cpuBetween(afterWrite, drained));
+            }
+            addTimeline(report, timeline.seconds());
+        }
+        return report;
+    }
+
+    /** The worst latency of each second; a lag that grows shows as a rising last third. */
+    private static void addTimeline(Report report, List<Timeline.Second> seconds) {
+        List<Timeline.Second> active = seconds.stream().filter(s -> s.commits() > 0 || s.deliveries() > 0).toList();
+        if (active.size() < 3) {
+            return;
+        }
+        int third = active.size() / 3;
+        double first = active.subList(0, third).stream().mapToLong(Timeline.Second::maxLatencyNanos).average().orElse(0);
+        double last = active.subList(active.size() - third, active.size()).stream()
+                .mapToLong(Timeline.Second::maxLatencyNanos).average().orElse(0);
+        report.put("worst latency per second, first third avg (ms)", Percentiles.millis((long) first))
+                .put("worst latency per second, last third avg (ms)", Percentiles.millis((long) last))
+                .note("worst latency per second, last third avg (ms)", "a clear rise over the first third means the lag grows");
+        StringBuilder perSecond = new StringBuilder();
+        for (Timeline.Second s : active) {
+            perSecond.append(s.second()).append(':').append(s.commits()).append('/').append(s.deliveries()).append('/')
+                    .append(Percentiles.millis(s.maxLatencyNanos())).append(' ');
+        }
+        report.put("per second commits/deliveries/worst ms", perSecond.toString().strip());
+    }
+
+    private ChangeScenario() {
+    }
+}
