@@ -46,6 +46,11 @@ sealed interface ClientMessage {
         static final String TYPE = "PING";
     }
 
+    /** {@code {"type":"STATUS"}}: an rtsync addition; a payload, if any, is ignored. */
+    record Status() implements ClientMessage {
+        static final String TYPE = "STATUS";
+    }
+
     record TokenRefresh(String token) implements ClientMessage {
         static final String TYPE = "TOKEN_REFRESH";
 

@@ -81,8 +81,9 @@ final class ClientMessageDecoder {
             case ClientMessage.UnsubscribeAll.TYPE -> new ClientMessage.UnsubscribeAll();
             case ClientMessage.Ping.TYPE -> new ClientMessage.Ping();
             case ClientMessage.TokenRefresh.TYPE -> tokenRefresh(payload(root));
+            case ClientMessage.Status.TYPE -> new ClientMessage.Status();
             default -> throw new Rejection(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, PING or TOKEN_REFRESH");
+                    "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, PING, TOKEN_REFRESH or STATUS");
         };
     }
 

@@ -13,6 +13,7 @@ import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage;
 import dev.rtsync.domain.Change;
 import dev.rtsync.domain.ChangeBatch;
+import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.WireAction;
@@ -82,7 +83,9 @@ class AsyncApiDocumentTest {
                 .map(AsyncApiDocumentTest::wireName)
                 .collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(messageTypes("receive")).isEqualTo(inCode);
+        assertThat(messageTypes("receive"))
+                .as("client message types in docs/asyncapi.yaml (actual) and the TYPEs of ClientMessage's records (expected)")
+                .isEqualTo(inCode);
         inCode.forEach(type -> {
             if (decoder.decode("{\"type\":\"" + type + "\"}") instanceof ClientMessageDecoder.Decoded.Invalid invalid) {
                 assertThat(invalid.code()).as("the decoder reads %s", type).isNotEqualTo(ErrorCode.UNKNOWN_TYPE);
@@ -92,7 +95,9 @@ class AsyncApiDocumentTest {
 
     @Test
     void the_server_messages_documented_are_those_the_encoder_writes() {
-        assertThat(encodedSamples().keySet()).isEqualTo(messageTypes("send"));
+        assertThat(messageTypes("send"))
+                .as("server message types in docs/asyncapi.yaml (actual) and those the encoder writes (expected)")
+                .isEqualTo(encodedSamples().keySet());
     }
 
     @Test
@@ -186,7 +191,8 @@ class AsyncApiDocumentTest {
                 new ServerMessage.Subscribed(0),
                 new ServerMessage.Pong(),
                 new ServerMessage.TokenExpiringSoon(1),
-                ServerMessage.ErrorMessage.of(ErrorCode.RATE_LIMITED));
+                ServerMessage.ErrorMessage.of(ErrorCode.RATE_LIMITED),
+                new ServerMessage.StatusReport(new ConnectionId("conn-1"), 0, 0));
         assertThat(samples.stream().map(Object::getClass).collect(Collectors.toSet()))
                 .as("one sample of every ServerMessage")
                 .isEqualTo(Set.of(ServerMessage.class.getPermittedSubclasses()));
