@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 public final class DisconnectUseCase {
 
+    /** The connection whose socket closed, for whatever reason. */
     public record DisconnectCommand(ConnectionId connection) {
         public DisconnectCommand {
             Objects.requireNonNull(connection, "connection");

@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 public final class StatusUseCase {
 
+    /** The connection that sent STATUS. */
     public record StatusCommand(ConnectionId connection) {
         public StatusCommand {
             Objects.requireNonNull(connection, "connection");
