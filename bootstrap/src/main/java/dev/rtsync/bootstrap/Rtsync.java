@@ -19,6 +19,7 @@ import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
 import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.PingUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
+import dev.rtsync.application.usecase.StatusUseCase;
 import dev.rtsync.application.usecase.SubscribeUseCase;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
 import dev.rtsync.application.usecase.UnsubscribeUseCase;
@@ -122,6 +123,7 @@ public final class Rtsync implements AutoCloseable {
                 new UnsubscribeAllUseCase(registry, store),
                 new PingUseCase(registry, clients),
                 new RefreshTokenUseCase(tokens, registry, clients, disconnect),
+                new StatusUseCase(registry, clients, clock),
                 disconnect,
                 new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT)));
         DeliverPendingChangesUseCase deliver =

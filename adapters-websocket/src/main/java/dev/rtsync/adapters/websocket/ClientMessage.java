@@ -11,11 +11,17 @@ import java.util.Optional;
  * Every message a client sends, already checked by {@link ClientMessageDecoder}: its values are
  * domain values, so nothing past the decoder handles raw JSON. Sealed, so the server's dispatch
  * {@code switch} fails to compile when a message is added and not handled.
+ *
+ * <p>Each record's {@code TYPE} is its wire name, the one place it is spelled: the decoder's
+ * {@code switch} reads it, and the AsyncAPI document's test compares the set of them with
+ * docs/asyncapi.yaml.
  */
 sealed interface ClientMessage {
 
     /** {@code {"type":"SUBSCRIBE","payload":{"entityCode":"project","entityIds":["…"]}}} */
     record Subscribe(EntityCode entityCode, List<EntityId> entityIds) implements ClientMessage {
+        static final String TYPE = "SUBSCRIBE";
+
         public Subscribe {
             Objects.requireNonNull(entityCode, "entity code");
             entityIds = List.copyOf(entityIds);
@@ -24,6 +30,8 @@ sealed interface ClientMessage {
 
     /** {@code entityIds} empty means every id of the entity code, as when the client omits the field. */
     record Unsubscribe(EntityCode entityCode, Optional<List<EntityId>> entityIds) implements ClientMessage {
+        static final String TYPE = "UNSUBSCRIBE";
+
         public Unsubscribe {
             Objects.requireNonNull(entityCode, "entity code");
             entityIds = entityIds.map(List::copyOf);
@@ -31,12 +39,21 @@ sealed interface ClientMessage {
     }
 
     record UnsubscribeAll() implements ClientMessage {
+        static final String TYPE = "UNSUBSCRIBE_ALL";
     }
 
     record Ping() implements ClientMessage {
+        static final String TYPE = "PING";
+    }
+
+    /** {@code {"type":"STATUS"}}: an rtsync addition; a payload, if any, is ignored. */
+    record Status() implements ClientMessage {
+        static final String TYPE = "STATUS";
     }
 
     record TokenRefresh(String token) implements ClientMessage {
+        static final String TYPE = "TOKEN_REFRESH";
+
         public TokenRefresh {
             Objects.requireNonNull(token, "token");
         }

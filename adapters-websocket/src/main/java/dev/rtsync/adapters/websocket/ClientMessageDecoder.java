@@ -76,13 +76,14 @@ final class ClientMessageDecoder {
             throw new Rejection(ErrorCode.UNKNOWN_TYPE, "A message needs a \"type\" string");
         }
         return switch (type.textValue()) {
-            case "SUBSCRIBE" -> subscribe(payload(root));
-            case "UNSUBSCRIBE" -> unsubscribe(payload(root));
-            case "UNSUBSCRIBE_ALL" -> new ClientMessage.UnsubscribeAll();
-            case "PING" -> new ClientMessage.Ping();
-            case "TOKEN_REFRESH" -> tokenRefresh(payload(root));
+            case ClientMessage.Subscribe.TYPE -> subscribe(payload(root));
+            case ClientMessage.Unsubscribe.TYPE -> unsubscribe(payload(root));
+            case ClientMessage.UnsubscribeAll.TYPE -> new ClientMessage.UnsubscribeAll();
+            case ClientMessage.Ping.TYPE -> new ClientMessage.Ping();
+            case ClientMessage.TokenRefresh.TYPE -> tokenRefresh(payload(root));
+            case ClientMessage.Status.TYPE -> new ClientMessage.Status();
             default -> throw new Rejection(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, PING or TOKEN_REFRESH");
+                    "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, PING, TOKEN_REFRESH or STATUS");
         };
     }
 

@@ -12,6 +12,7 @@ import dev.rtsync.application.usecase.ConnectUseCase.ConnectResult;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
 import dev.rtsync.application.usecase.PingUseCase.PingCommand;
 import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
+import dev.rtsync.application.usecase.StatusUseCase.StatusCommand;
 import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeCommand;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
@@ -158,6 +159,7 @@ public final class JavalinWebSocketServer {
                 case ClientMessage.Ping ping -> useCases.ping().ping(new PingCommand(id));
                 case ClientMessage.TokenRefresh refresh ->
                         useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()));
+                case ClientMessage.Status status -> useCases.status().status(new StatusCommand(id));
             }
         } catch (RuntimeException e) {
             LOG.error("Connection {}: handling {} failed", id, message.getClass().getSimpleName(), e);

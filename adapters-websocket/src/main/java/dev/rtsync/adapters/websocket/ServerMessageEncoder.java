@@ -53,6 +53,13 @@ final class ServerMessageEncoder {
                 root.put("type", "ERROR");
                 root.putObject("payload").put("message", error.message()).put("code", error.code().name());
             }
+            case ServerMessage.StatusReport status -> {
+                root.put("type", "STATUS_REPORT");
+                root.putObject("payload")
+                        .put("connectionId", status.connection().value())
+                        .put("subscriptions", status.subscriptions())
+                        .put("tokenExpiresIn", status.tokenExpiresInSeconds());
+            }
         }
         try {
             return mapper.writeValueAsString(root);

@@ -47,7 +47,7 @@ final class ServerFixture implements AutoCloseable {
                 new ConnectUseCase(tokens, rtsync.registry, rtsync.clients, rtsync.clock),
                 base.subscribe(), base.unsubscribe(), base.unsubscribeAll(), base.ping(),
                 new RefreshTokenUseCase(tokens, rtsync.registry, rtsync.clients, base.disconnect()),
-                base.disconnect(), base.checkHealth());
+                base.status(), base.disconnect(), base.checkHealth());
         server = new JavalinWebSocketServer(settings, useCases, rtsync.clients).start();
     }
 

@@ -8,6 +8,7 @@ import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage;
 import dev.rtsync.domain.Change;
 import dev.rtsync.domain.ChangeBatch;
+import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.WireAction;
@@ -48,7 +49,8 @@ class WireFormatGoldenTest {
                 Arguments.of("unsubscribe-entity-code.json", new ClientMessage.Unsubscribe(PROJECT, Optional.empty())),
                 Arguments.of("unsubscribe-all.json", new ClientMessage.UnsubscribeAll()),
                 Arguments.of("ping.json", new ClientMessage.Ping()),
-                Arguments.of("token-refresh.json", new ClientMessage.TokenRefresh("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...")));
+                Arguments.of("token-refresh.json", new ClientMessage.TokenRefresh("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...")),
+                Arguments.of("status.json", new ClientMessage.Status()));
     }
 
     static Stream<Arguments> serverMessages() {
@@ -59,7 +61,9 @@ class WireFormatGoldenTest {
                         Instant.parse("2025-11-27T10:30:00Z"))),
                 Arguments.of("pong.json", new ServerMessage.Pong()),
                 Arguments.of("token-expiring-soon.json", new ServerMessage.TokenExpiringSoon(300)),
-                Arguments.of("error.json", new ServerMessage.ErrorMessage(ErrorCode.AUTH_FAILED, "Invalid token")));
+                Arguments.of("error.json", new ServerMessage.ErrorMessage(ErrorCode.AUTH_FAILED, "Invalid token")),
+                Arguments.of("status-report.json", new ServerMessage.StatusReport(
+                        new ConnectionId("6f1c2a4e-9b7d-4c3e-8a52-1d0e7f3b9c21"), 3, 1742)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,6 +134,7 @@ class WireFormatGoldenTest {
                 root.put("type", "TOKEN_REFRESH");
                 root.putObject("payload").put("token", refresh.token());
             }
+            case ClientMessage.Status status -> root.put("type", "STATUS");
         }
         return root;
     }
@@ -141,6 +146,8 @@ class WireFormatGoldenTest {
             case "SUBSCRIBED" -> new ServerMessage.Subscribed(payload.get("count").intValue());
             case "PONG" -> new ServerMessage.Pong();
             case "TOKEN_EXPIRING_SOON" -> new ServerMessage.TokenExpiringSoon(payload.get("expiresIn").longValue());
+            case "STATUS_REPORT" -> new ServerMessage.StatusReport(new ConnectionId(payload.get("connectionId").textValue()),
+                    payload.get("subscriptions").intValue(), payload.get("tokenExpiresIn").longValue());
             case "ERROR" -> new ServerMessage.ErrorMessage(ErrorCode.valueOf(payload.get("code").textValue()),
                     payload.get("message").textValue());
             case "INVALIDATE" -> {

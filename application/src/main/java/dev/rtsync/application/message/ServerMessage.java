@@ -1,6 +1,7 @@
 package dev.rtsync.application.message;
 
 import dev.rtsync.domain.ChangeBatch;
+import dev.rtsync.domain.ConnectionId;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -40,6 +41,19 @@ public sealed interface ServerMessage {
 
         public static ErrorMessage of(ErrorCode code) {
             return new ErrorMessage(code, code.defaultMessage());
+        }
+    }
+
+    /**
+     * Answers a STATUS: how the server sees the connection, for debugging. {@code subscriptions} is
+     * the connection's running total; {@code tokenExpiresInSeconds} is rounded up, 0 once expired.
+     */
+    record StatusReport(ConnectionId connection, int subscriptions, long tokenExpiresInSeconds) implements ServerMessage {
+        public StatusReport {
+            Objects.requireNonNull(connection, "connection");
+            if (subscriptions < 0 || tokenExpiresInSeconds < 0) {
+                throw new IllegalArgumentException("subscriptions and tokenExpiresInSeconds cannot be negative");
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  */
 public record ClientUseCases(ConnectUseCase connect, SubscribeUseCase subscribe, UnsubscribeUseCase unsubscribe,
                              UnsubscribeAllUseCase unsubscribeAll, PingUseCase ping, RefreshTokenUseCase refreshToken,
-                             DisconnectUseCase disconnect, CheckHealthUseCase checkHealth) {
+                             StatusUseCase status, DisconnectUseCase disconnect, CheckHealthUseCase checkHealth) {
 
     public ClientUseCases {
         Objects.requireNonNull(connect, "connect");
@@ -17,6 +17,7 @@ public record ClientUseCases(ConnectUseCase connect, SubscribeUseCase subscribe,
         Objects.requireNonNull(unsubscribeAll, "unsubscribeAll");
         Objects.requireNonNull(ping, "ping");
         Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(status, "status");
         Objects.requireNonNull(disconnect, "disconnect");
         Objects.requireNonNull(checkHealth, "checkHealth");
     }

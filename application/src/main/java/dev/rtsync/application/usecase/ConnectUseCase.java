@@ -31,10 +31,13 @@ public final class ConnectUseCase {
         }
     }
 
+    /** How a connection attempt ended; the transport logs it, and the client was already told. */
     public sealed interface ConnectResult {
+        /** The token was valid and the limits allowed it: the connection is registered. */
         record Connected(Connection connection) implements ConnectResult {
         }
 
+        /** The client was sent ERROR with this code and is being closed; {@code reason} is safe to log. */
         record Refused(ErrorCode code, String reason) implements ConnectResult {
         }
     }

@@ -23,6 +23,7 @@ public final class DisconnectUseCase {
 
     private static final System.Logger LOG = System.getLogger(DisconnectUseCase.class.getName());
 
+    /** The connection whose socket closed, for whatever reason. */
     public record DisconnectCommand(ConnectionId connection) {
         public DisconnectCommand {
             Objects.requireNonNull(connection, "connection");

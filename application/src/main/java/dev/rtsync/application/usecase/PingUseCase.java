@@ -9,6 +9,7 @@ import java.util.Objects;
 /** The client's heartbeat, every 30 s in the design; answered PONG on the connection's own queue. */
 public final class PingUseCase {
 
+    /** The connection that sent PING. */
     public record PingCommand(ConnectionId connection) {
         public PingCommand {
             Objects.requireNonNull(connection, "connection");

@@ -21,6 +21,7 @@ import java.util.Optional;
  */
 public final class RefreshTokenUseCase {
 
+    /** A TOKEN_REFRESH; its {@code toString} leaves the token out, so it can be logged. */
     public record RefreshTokenCommand(ConnectionId connection, String token) {
         public RefreshTokenCommand {
             Objects.requireNonNull(connection, "connection");
@@ -33,13 +34,17 @@ public final class RefreshTokenUseCase {
         }
     }
 
+    /** How a TOKEN_REFRESH ended. */
     public sealed interface RefreshResult {
+        /** The connection's token now expires at {@code expiresAt}; nothing was sent. */
         record Refreshed(Instant expiresAt) implements RefreshResult {
         }
 
+        /** The token was invalid or another user's: the client got AUTH_FAILED and is being closed. */
         record Refused(String reason) implements RefreshResult {
         }
 
+        /** The connection closed before its message was handled; nothing was sent. */
         record NotConnected() implements RefreshResult {
         }
     }

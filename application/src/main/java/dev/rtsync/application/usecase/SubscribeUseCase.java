@@ -20,6 +20,7 @@ import java.util.Objects;
 /** A connection starts watching entities; it is answered SUBSCRIBED or ERROR. */
 public final class SubscribeUseCase {
 
+    /** A SUBSCRIBE, already decoded into domain values; duplicate ids count once. */
     public record SubscribeCommand(ConnectionId connection, EntityCode entityCode, List<EntityId> entityIds) {
         public SubscribeCommand {
             Objects.requireNonNull(connection, "connection");
@@ -28,11 +29,13 @@ public final class SubscribeUseCase {
         }
     }
 
+    /** How a SUBSCRIBE ended; the client was sent the matching SUBSCRIBED or ERROR, if it is still open. */
     public sealed interface SubscribeResult {
         /** @param count the number of distinct ids the command named, as SUBSCRIBED reports it */
         record Subscribed(int count) implements SubscribeResult {
         }
 
+        /** Refused with this code, and nothing was subscribed (all or nothing). */
         record Rejected(ErrorCode code) implements SubscribeResult {
         }
 

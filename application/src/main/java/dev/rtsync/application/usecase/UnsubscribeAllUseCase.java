@@ -9,6 +9,7 @@ import java.util.Optional;
 /** A connection stops watching everything, and stays open. The design sends no answer. */
 public final class UnsubscribeAllUseCase {
 
+    /** The connection that sent UNSUBSCRIBE_ALL. */
     public record UnsubscribeAllCommand(ConnectionId connection) {
         public UnsubscribeAllCommand {
             Objects.requireNonNull(connection, "connection");

@@ -32,10 +32,13 @@ public final class UnsubscribeUseCase {
         }
     }
 
+    /** How an UNSUBSCRIBE ended; the design sends no answer either way. */
     public sealed interface UnsubscribeResult {
+        /** @param removed how many of the connection's subscriptions went (ids it did not hold are not counted) */
         record Unsubscribed(int removed) implements UnsubscribeResult {
         }
 
+        /** The connection closed before its message was handled. */
         record NotConnected() implements UnsubscribeResult {
         }
     }

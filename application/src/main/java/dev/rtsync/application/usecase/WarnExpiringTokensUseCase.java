@@ -61,7 +61,7 @@ public final class WarnExpiringTokensUseCase {
         return new ExpiryReport(warned, expired);
     }
 
-    private static long wholeSecondsRoundedUp(Duration left) {
+    static long wholeSecondsRoundedUp(Duration left) {
         long seconds = left.toSeconds();
         return left.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
     }

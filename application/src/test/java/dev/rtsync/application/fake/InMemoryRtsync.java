@@ -10,6 +10,7 @@ import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
 import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.PingUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
+import dev.rtsync.application.usecase.StatusUseCase;
 import dev.rtsync.application.usecase.SubscribeUseCase;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
 import dev.rtsync.application.usecase.UnsubscribeUseCase;
@@ -62,6 +63,7 @@ public final class InMemoryRtsync<C extends ClientChannel> {
                 new UnsubscribeAllUseCase(registry, store),
                 new PingUseCase(registry, clients),
                 new RefreshTokenUseCase(tokens, registry, clients, disconnect),
+                new StatusUseCase(registry, clients, clock),
                 disconnect,
                 new CheckHealthUseCase(registry, health));
         this.deliverPendingChanges = new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, BATCH_SIZE);
