@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connections churn for {@code -Drtsync.soak.minutes} (default 1): open, subscribe, receive a
- * change, close. Heap, threads, file descriptors and subscription rows must end where they
+ * Connections churn for {@code -Drtsync.soak.minutes} (default 1), {@code -Drtsync.soak.pauseMillis}
+ * apart (default 0): open, subscribe, receive a change, close. Heap, threads, file descriptors and subscription rows must end where they
  * started. Not part of {@code ./mvnw verify} (tag {@code soak}); the command and the figures of a
  * 30-minute run are in docs/reliability.md.
  */
@@ -31,6 +31,8 @@ class ChurnSoakTest {
 
     private static final Duration LENGTH = Duration.ofMinutes(Long.getLong("rtsync.soak.minutes", 1));
     private static final int CONNECTIONS_PER_ROUND = 20;
+    // A pause between rounds keeps the soak from starving whatever else shares the machine.
+    private static final long PAUSE_MILLIS = Long.getLong("rtsync.soak.pauseMillis", 0);
 
     record Resources(long heapBytes, int threads, long fileDescriptors, long subscriptionRows) {
     }
@@ -54,6 +56,7 @@ class ChurnSoakTest {
                 while (System.nanoTime() < deadline) {
                     round(service, api, projects, random);
                     rounds++;
+                    Thread.sleep(PAUSE_MILLIS);
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> api.subscriptionRows("soak") == 0);
                 Resources after = measure(api);
