@@ -87,11 +87,29 @@ class HostileFramesTest {
         client.assertAlive();
     }
 
+    /**
+     * Jetty stops reading at the frame header and closes with 1009 while the client is still
+     * sending the rest of the frame; the unread bytes make the server's TCP stack reset the
+     * connection, and a client that has not yet read the close frame then sees 1006. Either way the
+     * server has closed the connection.
+     */
+    private static void assertClosedAsTooBig(TestClient client) {
+        assertThat(client.awaitClose()).isIn(1009, 1006);
+    }
+
+    private static void sendMayBeCutShort(Runnable send) {
+        try {
+            send.run();
+        } catch (java.util.concurrent.CompletionException e) {
+            assertThat(e).hasCauseInstanceOf(IOException.class);
+        }
+    }
+
     @Test
     void a_binary_frame_over_the_hard_limit_closes_with_1009() {
         TestClient client = client();
-        client.sendBinary(new byte[2 * MAX + 1]);
-        assertThat(client.awaitClose()).isEqualTo(1009);
+        sendMayBeCutShort(() -> client.sendBinary(new byte[2 * MAX + 1]));
+        assertClosedAsTooBig(client);
     }
 
     @Test
@@ -123,8 +141,8 @@ class HostileFramesTest {
 
         String huge = subscribe("project", uuids(20_000)); // about 780 KB
         assertThat(huge.length()).isGreaterThan(2 * MAX);
-        client.send(huge);
-        assertThat(client.awaitClose()).isEqualTo(1009);
+        sendMayBeCutShort(() -> client.send(huge));
+        assertClosedAsTooBig(client);
     }
 
     @ParameterizedTest(name = "{0} levels")

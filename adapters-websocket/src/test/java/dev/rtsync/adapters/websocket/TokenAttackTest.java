@@ -51,6 +51,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 7's token attacks at the socket, against a server that accepts HS256 and RS256 from a JWKS
@@ -226,7 +227,9 @@ class TokenAttackTest {
         first.assertAlive();
         String huge = secret("eyJ" + UUID.randomUUID() + "A".repeat(1 << 20));
         sendMayBeCutShort(first, "{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + huge + "\"}}");
-        assertThat(first.awaitClose()).isEqualTo(1009);
+        // 1009, or 1006 when the server's close races the rest of the frame: see docs/reliability.md
+        assertThat(first.awaitClose()).isIn(1009, 1006);
+        await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.registry.all().stream().noneMatch(c -> c.user().equals(user)));
 
         TestClient second = connect(fixture.uri(secret(fixture.tokenFor(user))));
         second.assertAlive();
