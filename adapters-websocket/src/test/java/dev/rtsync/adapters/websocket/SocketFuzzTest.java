@@ -42,12 +42,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * order, with no stack trace or Java class name in any answer, no ERROR logged, every connection
  * still open and answering PING afterwards, and the heap after a GC within a bound of before.
  *
- * <p>{@code -Drtsync.fuzz.frames=N} changes the count (default 100,000); {@code -Drtsync.fuzz.seed=N}
- * the frames. A failure names the connection, the frame number and the frame.
+ * <p>{@code -Drtsync.fuzz.frames=N} changes the count (default 25,000; issue 7's run is
+ * {@code -Drtsync.fuzz.frames=100000}, see docs/reliability.md); {@code -Drtsync.fuzz.seed=N} the
+ * frames. A failure names the connection, the frame number and the frame.
  */
 class SocketFuzzTest {
 
-    private static final int FRAMES = Integer.getInteger("rtsync.fuzz.frames", 100_000);
+    /** 25,000 in verify; issue 7's 100,000 took 9 to 26 s on the shared 2-core machine, so it is a documented command. */
+    private static final int FRAMES = Integer.getInteger("rtsync.fuzz.frames", 25_000);
     private static final int CONNECTIONS = 4;
     private static final int WINDOW = 256; // answers a connection may have outstanding
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
