@@ -1,5 +1,6 @@
 package dev.rtsync.adapters.jwt;
 
+import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Verifies the REST API's bearer tokens with Nimbus JOSE+JWT: HS256 with the shared secret
@@ -51,6 +53,7 @@ public final class NimbusTokenVerifier implements TokenVerifier {
     /** Tolerated difference between the issuer's clock and ours. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
+    private static final Pattern ALGORITHM_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{1,15}");
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
     private final Set<JWSAlgorithm> accepted;
@@ -107,6 +110,16 @@ public final class NimbusTokenVerifier implements TokenVerifier {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
+    /**
+     * The header's {@code alg} is the token's text, chosen by whoever sent it: name it only when it
+     * looks like an algorithm name, so a reason (which is logged) never carries line breaks or a
+     * long string of the sender's choosing.
+     */
+    private static String nameOf(Algorithm algorithm) {
+        String name = algorithm.getName();
+        return ALGORITHM_NAME.matcher(name).matches() ? name : "(not an algorithm name)";
+    }
+
     private static JWKSet loadJwks(Path file) {
         try {
             return JWKSet.load(file.toFile());
@@ -127,11 +140,11 @@ public final class NimbusTokenVerifier implements TokenVerifier {
             return new TokenVerification.Rejected("malformed token");
         }
         if (!(jwt instanceof SignedJWT signed)) {
-            return new TokenVerification.Rejected("unsigned or encrypted token (alg " + jwt.getHeader().getAlgorithm() + ")");
+            return new TokenVerification.Rejected("unsigned or encrypted token (alg " + nameOf(jwt.getHeader().getAlgorithm()) + ")");
         }
         JWSAlgorithm algorithm = signed.getHeader().getAlgorithm();
         if (!accepted.contains(algorithm)) {
-            return new TokenVerification.Rejected("algorithm " + algorithm + " is not accepted");
+            return new TokenVerification.Rejected("algorithm " + nameOf(algorithm) + " is not accepted");
         }
         JWTClaimsSet claims;
         try {

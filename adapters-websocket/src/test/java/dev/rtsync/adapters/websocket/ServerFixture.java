@@ -2,6 +2,7 @@ package dev.rtsync.adapters.websocket;
 
 import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
 import dev.rtsync.application.fake.InMemoryRtsync;
+import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.usecase.ConnectUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
@@ -11,10 +12,12 @@ import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.SubscriptionLimits;
 import dev.rtsync.domain.UserId;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The real Javalin server on a free port, with every use case behind it in memory and tokens
@@ -40,8 +43,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(WebSocketSettings settings, SubscriptionLimits limits, ConnectionLimits connectionLimits) {
+        this(settings, limits, connectionLimits, clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock));
+    }
+
+    /** With tokens checked by the given verifier (built on the fixture's clock), such as one with a JWKS. */
+    ServerFixture(WebSocketSettings settings, SubscriptionLimits limits, ConnectionLimits connectionLimits,
+                  Function<Clock, TokenVerifier> verifier) {
         rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings), limits, connectionLimits, CATALOG);
-        NimbusTokenVerifier tokens = new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), rtsync.clock);
+        TokenVerifier tokens = verifier.apply(rtsync.clock);
         ClientUseCases base = rtsync.useCases;
         ClientUseCases useCases = new ClientUseCases(
                 new ConnectUseCase(tokens, rtsync.registry, rtsync.clients, rtsync.clock),

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,10 +32,16 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
 
     static TestClient connect(String uri) {
+        return connect(uri, Map.of());
+    }
+
+    /** Connects with extra request headers, such as a token where the server does not look for one. */
+    static TestClient connect(String uri, Map<String, String> headers) {
         TestClient client = new TestClient();
         try {
-            client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT)
-                    .buildAsync(URI.create(uri), client).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+            headers.forEach(builder::header);
+            client.socket = builder.buildAsync(URI.create(uri), client).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("could not connect", e);
         }
