@@ -61,6 +61,17 @@ final class ServerMessageEncoder {
         }
     }
 
+    /** The message's {@code type} on the wire. */
+    static String typeOf(ServerMessage message) {
+        return switch (message) {
+            case ServerMessage.Invalidate invalidate -> "INVALIDATE";
+            case ServerMessage.Subscribed subscribed -> "SUBSCRIBED";
+            case ServerMessage.Pong pong -> "PONG";
+            case ServerMessage.TokenExpiringSoon expiring -> "TOKEN_EXPIRING_SOON";
+            case ServerMessage.ErrorMessage error -> "ERROR";
+        };
+    }
+
     static String timestamp(Instant instant) {
         return TIMESTAMP.format(instant);
     }
