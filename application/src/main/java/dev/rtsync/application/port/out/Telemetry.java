@@ -16,8 +16,7 @@ import java.time.Duration;
 public interface Telemetry {
 
     /** Reports nothing: for tests and for a service run without metrics. */
-    Telemetry NONE = new Telemetry() {
-    };
+    Telemetry NONE = Silent.INSTANCE;
 
     /** The type {@link #messageReceived} names a frame that was not a known, well-formed message. */
     String UNREADABLE = "UNREADABLE";
@@ -57,5 +56,10 @@ public interface Telemetry {
 
     /** How long after it was logged one change-log row was handed to its clients. */
     default void deliveryLag(Duration lag) {
+    }
+
+    /** {@link #NONE}: an enum, so that the port package holds only interfaces, records and enums. */
+    enum Silent implements Telemetry {
+        INSTANCE
     }
 }
