@@ -2,7 +2,9 @@ package dev.rtsync.adapters.websocket;
 
 import dev.rtsync.application.fake.InMemoryRtsync;
 import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage.ErrorMessage;
 import dev.rtsync.application.port.out.Telemetry;
+import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rtsync.adapters.websocket.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +120,27 @@ class OperationsEndpointsTest {
         }
     }
 
+    @Test
+    void a_slow_client_cut_off_is_reported_once() throws Exception {
+        try (RawClient slow = RawClient.connect(server.port(),
+                rtsync.tokens.issue("slow", ServerFixture.newUser(), rtsync.clock.instant().plusSeconds(3600)))) {
+            await().atMost(TestClient.TIMEOUT).until(() -> rtsync.registry.connectionCount() == 1);
+            ConnectionId id = rtsync.registry.all().iterator().next().id();
+            ErrorMessage large = new ErrorMessage(ErrorCode.INTERNAL_ERROR, "x".repeat(60_000));
+
+            int sent = 0;
+            while (rtsync.clients.send(id, large) && sent < 100_000) { // the client never reads
+                sent++;
+            }
+
+            assertThat(telemetry.slowClients).hasValue(1);
+            assertThat(rtsync.clients.send(id, large)).isFalse();
+            assertThat(telemetry.slowClients).hasValue(1);
+        }
+    }
+
     private static final class RecordingTelemetry implements Telemetry {
+        final AtomicInteger slowClients = new AtomicInteger();
         final List<String> received = new CopyOnWriteArrayList<>();
         final List<String> sent = new CopyOnWriteArrayList<>();
         final List<ErrorCode> errors = new CopyOnWriteArrayList<>();
@@ -135,6 +158,11 @@ class OperationsEndpointsTest {
         @Override
         public void errorSent(ErrorCode code) {
             errors.add(code);
+        }
+
+        @Override
+        public void slowClientCutOff() {
+            slowClients.incrementAndGet();
         }
     }
 }
