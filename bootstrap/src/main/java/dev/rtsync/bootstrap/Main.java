@@ -7,6 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar rtsync.jar} runs the service; {@code java -jar rtsync.jar token <user-uuid> [lifetime]}
- * prints a development token signed with the configured secret.
+ * prints a development token signed with the configured secret; {@code java -jar rtsync.jar probe live|ready}
+ * asks the instance on {@code PUBSUB_PORT} of this host and exits 0 when it answers 200, for container
+ * health checks in images without curl.
  *
  * <p>SIGTERM (and Ctrl-C) stop the service gracefully and exit 0: an orchestrator that asked for
  * the stop should not see a failure. A bad setting exits 2 with one line naming the variable.
@@ -42,8 +48,12 @@ public final class Main {
             if (args.length > 0 && args[0].equals("token")) {
                 return printToken(args, environment, out, err);
             }
+            if (args.length > 0 && args[0].equals("probe")) {
+                return probe(args, environment, out, err);
+            }
             if (args.length > 0) {
-                err.println("rtsync: unknown command '" + args[0] + "'. Usage: java -jar rtsync.jar [token <user-uuid> [lifetime]]");
+                err.println("rtsync: unknown command '" + args[0]
+                        + "'. Usage: java -jar rtsync.jar [token <user-uuid> [lifetime] | probe live|ready]");
                 return EXIT_CONFIGURATION;
             }
             serve(RtsyncConfig.fromEnvironment(environment));
@@ -76,6 +86,27 @@ public final class Main {
             // A stop the operator asked for is a success, not the JVM's 143 for SIGTERM.
             Runtime.getRuntime().halt(0);
         }));
+    }
+
+    private static int probe(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        if (args.length != 2 || !(args[1].equals("live") || args[1].equals("ready"))) {
+            err.println("rtsync: usage: java -jar rtsync.jar probe live|ready");
+            return EXIT_CONFIGURATION;
+        }
+        int port = new EnvironmentReader(environment).integer(Setting.PUBSUB_PORT, 1, 65_535);
+        URI uri = URI.create("http://127.0.0.1:" + port + "/health/" + args[1]);
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            out.println(response.statusCode() + " " + response.body());
+            return response.statusCode() == 200 ? 0 : EXIT_FAILURE;
+        } catch (java.io.IOException e) {
+            err.println("rtsync: " + uri + " did not answer: " + e);
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        }
     }
 
     private static int printToken(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {

@@ -1,6 +1,7 @@
 package dev.rtsync.bootstrap;
 
 import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
+import dev.rtsync.adapters.metrics.MicrometerTelemetry;
 import dev.rtsync.adapters.postgres.DatabaseUrl;
 import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresChangeLog;
@@ -8,6 +9,7 @@ import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
 import dev.rtsync.application.usecase.ChangeWatcher;
@@ -32,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,8 @@ public final class Rtsync implements AutoCloseable {
     }
 
     private static Rtsync start(RtsyncConfig config, Clock clock, Deque<AutoCloseable> opened) {
+        MicrometerTelemetry telemetry = new MicrometerTelemetry();
+        opened.push(telemetry);
         DatabaseUrl databaseUrl = databaseUrl(config, opened);
         String secret = config.jwtSecret().orElseGet(() -> {
             LOG.warn("JWT_SECRET is not set: using the development secret in {}; set it to the REST API's secret in production",
@@ -111,7 +116,7 @@ public final class Rtsync implements AutoCloseable {
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
                 .withOutboundQueueCapacity(config.sendQueue());
-        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket);
+        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry);
         NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8),
                 config.jwksFile(), config.jwtClockSkew(), clock);
         ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
@@ -127,15 +132,21 @@ public final class Rtsync implements AutoCloseable {
                 disconnect,
                 new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT)));
         DeliverPendingChangesUseCase deliver =
-                new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize());
+                new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize(), telemetry);
         WarnExpiringTokensUseCase warnExpiringTokens =
                 new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, config.tokenWarning());
 
         Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
-                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> { }));
+                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> telemetry.wokeUp(cause)));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
-        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients).start();
+        telemetry.watchConnections(registry).watchPool(
+                () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
+                () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
+        OperationsEndpoints operations = new OperationsEndpoints(
+                () -> watcher.getState() != Thread.State.TERMINATED, Optional.of(telemetry::scrape));
+        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients, operations).start();
+        telemetry.watchJetty(server.jettyServer());
 
         watcher.start();
         housekeeping.scheduleWithFixedDelay(() -> {

@@ -29,6 +29,7 @@ public record RtsyncConfig(
         String instanceId,
         Path embeddedDir,
         int embeddedPort,
+        boolean embeddedDatabase,
         boolean migrateOnStart,
         int poolSize,
         Duration fallbackPoll,
@@ -64,6 +65,10 @@ public record RtsyncConfig(
         if (secret.isEmpty() && env.optionalText(Setting.DATABASE_URL).isPresent()) {
             throw new ConfigurationException("JWT_SECRET must be set when DATABASE_URL is: use the REST API's secret");
         }
+        boolean embeddedDatabase = env.bool(Setting.RTSYNC_EMBEDDED_DATABASE);
+        if (!embeddedDatabase && env.optionalText(Setting.DATABASE_URL).isEmpty()) {
+            throw new ConfigurationException("DATABASE_URL must be set: RTSYNC_EMBEDDED_DATABASE is false, so no embedded PostgreSQL is started");
+        }
         int port = env.integer(Setting.PUBSUB_PORT, 0, 65_535);
         String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(() -> hostname() + "-" + port);
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
@@ -87,6 +92,7 @@ public record RtsyncConfig(
                 instanceId,
                 homeRelative(env.text(Setting.RTSYNC_EMBEDDED_DIR)),
                 env.integer(Setting.RTSYNC_EMBEDDED_PORT, 0, 65_535),
+                embeddedDatabase,
                 env.bool(Setting.RTSYNC_MIGRATE_ON_START),
                 env.integer(Setting.RTSYNC_DB_POOL_SIZE, 2, 500),
                 env.duration(Setting.RTSYNC_FALLBACK_POLL, Duration.ofMillis(10), Duration.ofHours(1)),

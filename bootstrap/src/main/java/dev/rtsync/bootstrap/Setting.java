@@ -10,10 +10,11 @@ import java.util.List;
 public enum Setting {
     DATABASE_URL("", "PostgreSQL as `postgresql://user:pass@host:port/db` (query parameters such as `sslmode` pass through). Empty: an embedded PostgreSQL under `RTSYNC_EMBEDDED_DIR`."),
     JWT_SECRET("", "The REST API's HS256 secret, at least 32 bytes. Required with `DATABASE_URL`; with the embedded database an empty value means a random development secret kept in `~/.rtsync/dev-jwt-secret`."),
-    PUBSUB_PORT("4001", "Port of the WebSocket endpoint and of `GET /health`."),
+    PUBSUB_PORT("4001", "Port of the WebSocket endpoint, `GET /health`, the probes `/health/live` and `/health/ready`, and `GET /metrics`."),
     RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`; must stay the same across restarts and differ between instances. Empty: `<hostname>-<PUBSUB_PORT>`."),
     RTSYNC_EMBEDDED_DIR("~/.rtsync/postgres", "Data folder of the embedded PostgreSQL used when `DATABASE_URL` is empty; it survives restarts."),
     RTSYNC_EMBEDDED_PORT("54329", "Port of the embedded PostgreSQL on localhost, for `psql -h localhost -p 54329 -U postgres`; `0` picks a free one."),
+    RTSYNC_EMBEDDED_DATABASE("true", "Whether an empty `DATABASE_URL` starts the embedded PostgreSQL; `false` (as the container image sets) makes it a start-up error instead."),
     RTSYNC_MIGRATE_ON_START("true", "Apply the Flyway migrations at start-up; `false` for teams that migrate separately."),
     RTSYNC_DB_POOL_SIZE("10", "Most pooled database connections (the change notification listener has one more of its own)."),
     RTSYNC_FALLBACK_POLL("10s", "How often the change log is read when no notification arrives (`60s` is the original design's poll)."),

@@ -49,6 +49,12 @@ class ArchitectureTest {
                     .should().dependOnClassesThat().resideInAPackage("dev.rtsync.adapters..");
 
     @ArchTest
+    static final ArchRule only_the_metrics_adapter_and_the_bootstrap_know_micrometer =
+            noClasses().that().resideOutsideOfPackages("dev.rtsync.adapters.metrics..", "dev.rtsync.bootstrap..")
+                    .and().resideInAPackage("dev.rtsync..")
+                    .should().dependOnClassesThat().resideInAPackage("io.micrometer..");
+
+    @ArchTest
     static final ArchRule nothing_depends_on_the_bootstrap =
             noClasses().that().resideOutsideOfPackage("dev.rtsync.bootstrap..")
                     .should().dependOnClassesThat().resideInAPackage("dev.rtsync.bootstrap..");

@@ -77,6 +77,15 @@ class RtsyncConfigTest {
     }
 
     @Test
+    void without_the_embedded_database_the_database_url_is_required() {
+        assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of("RTSYNC_EMBEDDED_DATABASE", "false")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("DATABASE_URL must be set: RTSYNC_EMBEDDED_DATABASE is false, so no embedded PostgreSQL is started");
+        assertThat(RtsyncConfig.fromEnvironment(Map.of("RTSYNC_EMBEDDED_DATABASE", "false",
+                "DATABASE_URL", "postgresql://localhost/app", "JWT_SECRET", "s".repeat(40))).embeddedDatabase()).isFalse();
+    }
+
+    @Test
     void a_real_database_needs_the_real_secret() {
         assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of("DATABASE_URL", "postgresql://localhost/app")))
                 .isInstanceOf(ConfigurationException.class)

@@ -2,6 +2,7 @@ package dev.rtsync.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jdbi.v3.core.Jdbi;
 
 import javax.sql.DataSource;
@@ -30,6 +31,17 @@ public final class PostgresDatabase implements AutoCloseable {
                 throw new IllegalArgumentException("the connection timeout must be at least 250 ms (Hikari's minimum)");
             }
         }
+    }
+
+    /**
+     * The pool's state now, for metrics; the adapter stays free of any metrics library.
+     *
+     * @param active  connections lent out
+     * @param idle    connections waiting in the pool
+     * @param waiting threads waiting for a connection
+     * @param max     the most connections the pool may hold
+     */
+    public record PoolUsage(int active, int idle, int waiting, int max) {
     }
 
     private final DatabaseUrl url;
@@ -66,6 +78,15 @@ public final class PostgresDatabase implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The pool's state now; all zero (but {@code max}) before the pool has started. */
+    public PoolUsage poolUsage() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        return bean == null
+                ? new PoolUsage(0, 0, 0, pool.getMaximumPoolSize())
+                : new PoolUsage(bean.getActiveConnections(), bean.getIdleConnections(),
+                        bean.getThreadsAwaitingConnection(), pool.getMaximumPoolSize());
     }
 
     public DatabaseUrl url() {

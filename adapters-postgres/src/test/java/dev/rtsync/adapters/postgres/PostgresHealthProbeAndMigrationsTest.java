@@ -50,6 +50,35 @@ class PostgresHealthProbeAndMigrationsTest {
     }
 
     @Test
+    void a_database_missing_a_migration_is_reported_until_it_is_applied() {
+        try (TestDatabase behind = TestDatabase.create();
+             PostgresDatabase database = PostgresDatabase.open(behind.url())) {
+            database.jdbi().useHandle(handle -> handle.execute(
+                    "DELETE FROM app.flyway_schema_history WHERE version = (SELECT max(version) FROM app.flyway_schema_history)"));
+            PostgresHealthProbe probe = new PostgresHealthProbe(database, Duration.ofSeconds(2));
+
+            assertThat(Migrations.pending(database.dataSource())).isEqualTo(1);
+            assertThat(probe.problem()).hasValue("database reachable but 1 migration is pending: run the migrations");
+            database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA app CASCADE"));
+            Migrations.migrate(database.dataSource());
+
+            assertThat(probe.problem()).isEmpty();
+        }
+    }
+
+    @Test
+    void the_pool_reports_its_usage() {
+        try (PostgresDatabase database = PostgresDatabase.open(db.url(), new PostgresDatabase.Settings(4, Duration.ofSeconds(3)))) {
+            database.jdbi().useHandle(handle -> {
+                PostgresDatabase.PoolUsage whileHeld = database.poolUsage();
+                assertThat(whileHeld.active()).isEqualTo(1);
+                assertThat(whileHeld.max()).isEqualTo(4);
+            });
+            assertThat(database.poolUsage().active()).isZero();
+        }
+    }
+
+    @Test
     void an_unreachable_database_is_reported_and_the_ports_say_storage_unavailable() throws IOException {
         DatabaseUrl nowhere = new DatabaseUrl("127.0.0.1", freePort(), "postgres", "postgres", Optional.empty(), Map.of());
         try (PostgresDatabase database = PostgresDatabase.open(nowhere,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
+import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.usecase.CheckHealthUseCase.HealthReport;
 import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.usecase.ConnectUseCase.ConnectCommand;
@@ -36,7 +37,10 @@ import java.util.UUID;
 
 /**
  * The driving adapter: serves the wire protocol at {@code ws://HOST:PORT?token=<JWT>} and
- * {@code GET /health} with Javalin, and turns every client frame into one use case call.
+ * {@code GET /health} with Javalin, and turns every client frame into one use case call. On the
+ * same port it serves what {@link OperationsEndpoints} offers: the probes {@code /health/live} and
+ * {@code /health/ready}, and {@code /metrics}. Every frame received is reported to the channel's
+ * {@link Telemetry}.
  *
  * <p>The upgrade always completes, so that a browser sees the {@code ERROR AUTH_FAILED} and the
  * 4001 close of a bad token instead of a bare 1006; the token goes to the Connect use case only,
@@ -52,6 +56,8 @@ public final class JavalinWebSocketServer {
     private final WebSocketSettings settings;
     private final ClientUseCases useCases;
     private final WebSocketClientChannel channel;
+    private final OperationsEndpoints operations;
+    private final Telemetry telemetry;
     private final ClientMessageDecoder decoder = new ClientMessageDecoder();
     private final ObjectMapper json = new ObjectMapper();
     private final Javalin app;
@@ -60,9 +66,20 @@ public final class JavalinWebSocketServer {
      * @param channel the channel the use cases were built with; this server opens and closes its sessions
      */
     public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel) {
+        this(settings, useCases, channel, OperationsEndpoints.NONE);
+    }
+
+    /**
+     * @param channel    the channel the use cases were built with; this server opens and closes its sessions
+     * @param operations the probes and metrics to serve besides {@code /health}
+     */
+    public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel,
+                                  OperationsEndpoints operations) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.useCases = Objects.requireNonNull(useCases, "use cases");
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.operations = Objects.requireNonNull(operations, "operations");
+        this.telemetry = channel.telemetry();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -75,6 +92,10 @@ public final class JavalinWebSocketServer {
                 factory.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
             });
             config.routes.get("/health", this::health);
+            config.routes.get("/health/live", this::live);
+            config.routes.get("/health/ready", this::ready);
+            operations.metrics().ifPresent(metrics -> config.routes.get("/metrics",
+                    ctx -> ctx.contentType(OperationsEndpoints.PROMETHEUS_TEXT).result(metrics.get())));
             config.routes.ws("/", ws -> {
                 ws.onConnect(this::onConnect);
                 ws.onMessage(this::onMessage);
@@ -90,6 +111,11 @@ public final class JavalinWebSocketServer {
         app.start();
         LOG.info("Serving WebSocket clients and /health on port {}", app.port());
         return this;
+    }
+
+    /** The Jetty server under Javalin, for binding its metrics; it exists once {@link #start} returned. */
+    public org.eclipse.jetty.server.Server jettyServer() {
+        return app.jettyServer().server();
     }
 
     /** The bound port, useful when the settings asked for port 0. */
@@ -133,17 +159,25 @@ public final class JavalinWebSocketServer {
     private void onMessage(WsMessageContext ctx) {
         ConnectionId id = connectionOf(ctx);
         if (rateLimited(ctx, id)) {
+            telemetry.messageReceived(Telemetry.UNREADABLE);
             return;
         }
         String frame = ctx.message();
         if (isTooLarge(frame)) {
+            telemetry.messageReceived(Telemetry.UNREADABLE);
             channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
                     "Messages are at most " + settings.maxMessageBytes() + " bytes"));
             return;
         }
         switch (decoder.decode(frame)) {
-            case ClientMessageDecoder.Decoded.Invalid invalid -> channel.send(id, new ErrorMessage(invalid.code(), invalid.message()));
-            case ClientMessageDecoder.Decoded.Message decoded -> dispatch(id, decoded.message());
+            case ClientMessageDecoder.Decoded.Invalid invalid -> {
+                telemetry.messageReceived(Telemetry.UNREADABLE);
+                channel.send(id, new ErrorMessage(invalid.code(), invalid.message()));
+            }
+            case ClientMessageDecoder.Decoded.Message decoded -> {
+                telemetry.messageReceived(wireType(decoded.message()));
+                dispatch(id, decoded.message());
+            }
         }
     }
 
@@ -169,6 +203,7 @@ public final class JavalinWebSocketServer {
 
     private void onBinaryMessage(WsBinaryMessageContext ctx) {
         ConnectionId id = connectionOf(ctx);
+        telemetry.messageReceived(Telemetry.UNREADABLE);
         if (!rateLimited(ctx, id)) {
             channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
         }
@@ -204,6 +239,37 @@ public final class JavalinWebSocketServer {
         report.databaseProblem().ifPresent(problem -> body.put("reason", problem));
         body.putObject("connections").put("connections", report.connections()).put("users", report.users());
         ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    /** 200 while the process does its work; never asks the database, so a database outage restarts nothing. */
+    private void live(Context ctx) throws JsonProcessingException {
+        boolean alive = operations.alive().getAsBoolean();
+        probeAnswer(ctx, alive ? Optional.empty() : Optional.of("the change watcher stopped"));
+    }
+
+    /** 200 when the database answers and is migrated: the instance may be given clients. */
+    private void ready(Context ctx) throws JsonProcessingException {
+        probeAnswer(ctx, useCases.checkHealth().check().databaseProblem());
+    }
+
+    private void probeAnswer(Context ctx, Optional<String> problem) throws JsonProcessingException {
+        ObjectNode body = json.createObjectNode();
+        boolean ok = problem.isEmpty();
+        body.put("status", ok ? "ok" : "unavailable");
+        problem.ifPresent(reason -> body.put("reason", reason));
+        ctx.status(ok ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    /** The message's {@code type} on the wire, for telemetry: never a value the client chose. */
+    private static String wireType(ClientMessage message) {
+        return switch (message) {
+            case ClientMessage.Subscribe subscribe -> ClientMessage.Subscribe.TYPE;
+            case ClientMessage.Unsubscribe unsubscribe -> ClientMessage.Unsubscribe.TYPE;
+            case ClientMessage.UnsubscribeAll unsubscribeAll -> ClientMessage.UnsubscribeAll.TYPE;
+            case ClientMessage.Ping ping -> ClientMessage.Ping.TYPE;
+            case ClientMessage.Status status -> ClientMessage.Status.TYPE;
+            case ClientMessage.TokenRefresh refresh -> ClientMessage.TokenRefresh.TYPE;
+        };
     }
 
     private static ConnectionId connectionOf(WsContext ctx) {

@@ -26,9 +26,9 @@ final class ServerMessageEncoder {
 
     String encode(ServerMessage message) {
         ObjectNode root = mapper.createObjectNode();
+        root.put("type", typeOf(message));
         switch (message) {
             case ServerMessage.Invalidate invalidate -> {
-                root.put("type", "INVALIDATE");
                 ObjectNode payload = root.putObject("payload");
                 payload.put("entityCode", invalidate.batch().entityCode().value());
                 ArrayNode changes = payload.putArray("changes");
@@ -41,20 +41,18 @@ final class ServerMessageEncoder {
                 payload.put("timestamp", timestamp(invalidate.timestamp()));
             }
             case ServerMessage.Subscribed subscribed -> {
-                root.put("type", "SUBSCRIBED");
                 root.putObject("payload").put("count", subscribed.count());
             }
-            case ServerMessage.Pong pong -> root.put("type", "PONG");
+            case ServerMessage.Pong pong -> {
+                // no payload, as in the design's sample
+            }
             case ServerMessage.TokenExpiringSoon expiring -> {
-                root.put("type", "TOKEN_EXPIRING_SOON");
                 root.putObject("payload").put("expiresIn", expiring.expiresInSeconds());
             }
             case ServerMessage.ErrorMessage error -> {
-                root.put("type", "ERROR");
                 root.putObject("payload").put("message", error.message()).put("code", error.code().name());
             }
             case ServerMessage.StatusReport status -> {
-                root.put("type", "STATUS_REPORT");
                 root.putObject("payload")
                         .put("connectionId", status.connection().value())
                         .put("subscriptions", status.subscriptions())
@@ -66,6 +64,18 @@ final class ServerMessageEncoder {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // a tree of strings and numbers always serialises
         }
+    }
+
+    /** The message's {@code type} on the wire: the one place each is spelled. */
+    static String typeOf(ServerMessage message) {
+        return switch (message) {
+            case ServerMessage.Invalidate invalidate -> "INVALIDATE";
+            case ServerMessage.Subscribed subscribed -> "SUBSCRIBED";
+            case ServerMessage.Pong pong -> "PONG";
+            case ServerMessage.TokenExpiringSoon expiring -> "TOKEN_EXPIRING_SOON";
+            case ServerMessage.ErrorMessage error -> "ERROR";
+            case ServerMessage.StatusReport status -> "STATUS_REPORT";
+        };
     }
 
     static String timestamp(Instant instant) {

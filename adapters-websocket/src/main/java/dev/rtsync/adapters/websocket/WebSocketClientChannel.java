@@ -3,6 +3,7 @@ package dev.rtsync.adapters.websocket;
 import dev.rtsync.application.message.CloseReason;
 import dev.rtsync.application.message.ServerMessage;
 import dev.rtsync.application.port.out.ClientChannel;
+import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.domain.ConnectionId;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@code closeGrace} to flush, after which a client that still does not read is cut off at the
  * TCP level. Jetty then reports the close to {@link JavalinWebSocketServer}, which disconnects the
  * connection (its subscriptions go).
+ *
+ * <p>Every message queued, and every slow client cut off, is reported to {@link Telemetry}.
  */
 public final class WebSocketClientChannel implements ClientChannel {
 
@@ -40,6 +43,7 @@ public final class WebSocketClientChannel implements ClientChannel {
     private final Map<ConnectionId, Outbox> outboxes = new ConcurrentHashMap<>();
     private final int capacity;
     private final Duration closeGrace;
+    private final Telemetry telemetry;
     private final ScheduledExecutorService cutOffTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "rtsync-ws-cut-off");
         thread.setDaemon(true);
@@ -47,14 +51,31 @@ public final class WebSocketClientChannel implements ClientChannel {
     });
 
     public WebSocketClientChannel(WebSocketSettings settings) {
+        this(settings, Telemetry.NONE);
+    }
+
+    public WebSocketClientChannel(WebSocketSettings settings, Telemetry telemetry) {
         this.capacity = settings.outboundQueueCapacity();
         this.closeGrace = settings.closeGrace();
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     @Override
     public boolean send(ConnectionId connection, ServerMessage message) {
         Outbox outbox = outboxes.get(connection);
-        return outbox != null && outbox.offer(encoder.encode(message));
+        boolean queued = outbox != null && outbox.offer(encoder.encode(message));
+        if (queued) {
+            telemetry.messageSent(ServerMessageEncoder.typeOf(message));
+            if (message instanceof ServerMessage.ErrorMessage error) {
+                telemetry.errorSent(error.code());
+            }
+        }
+        return queued;
+    }
+
+    /** The telemetry this channel reports to; the server reports what it receives to the same. */
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     @Override
@@ -122,6 +143,7 @@ public final class WebSocketClientChannel implements ClientChannel {
             }
             if (overflowed) {
                 LOG.warn("Connection {} did not read {} queued messages; closing it as a slow consumer", connection, capacity);
+                telemetry.slowClientCutOff();
                 scheduleCutOff();
                 drain();
                 return false;

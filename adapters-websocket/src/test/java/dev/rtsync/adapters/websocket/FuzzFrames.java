@@ -44,7 +44,9 @@ final class FuzzFrames {
     private static final Pattern ENTITY_CODE = Pattern.compile("[a-z][a-z0-9_]{0,99}");
     private static final Pattern UUID_FORM =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final List<String> TYPES = List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "TOKEN_REFRESH");
+    // TOKEN_REFRESH last: validMessage(false) picks from the others.
+    private static final List<String> TYPES =
+            List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "STATUS", "TOKEN_REFRESH");
     private static final List<String> HOSTILE = List.of(
             "project'; DROP TABLE app.logging; --",
             "550e8400-e29b-41d4-a716-446655440001' OR '1'='1",
@@ -181,7 +183,7 @@ final class FuzzFrames {
 
     /** A valid message of any client type (a TOKEN_REFRESH only when {@code withRefresh}). */
     Map<String, Object> validMessage(boolean withRefresh) {
-        String type = pick(withRefresh ? TYPES : TYPES.subList(0, 4));
+        String type = pick(withRefresh ? TYPES : TYPES.subList(0, TYPES.size() - 1));
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", type);
         switch (type) {
@@ -318,6 +320,9 @@ final class FuzzFrames {
         }
         if (type.equals("UNSUBSCRIBE_ALL")) {
             return new Verdict.Accept(new ClientMessage.UnsubscribeAll());
+        }
+        if (type.equals("STATUS")) {
+            return new Verdict.Accept(new ClientMessage.Status());
         }
         if (!(message.get("payload") instanceof Map<?, ?> payload)) {
             return new Verdict.Error(ErrorCode.INVALID_PAYLOAD);

@@ -151,6 +151,7 @@ class SocketFuzzTest {
                 case Verdict.Error error -> "ERROR:" + error.code();
                 case Verdict.Accept accept -> switch (accept.message()) {
                     case ClientMessage.Ping ping -> "PONG";
+                    case ClientMessage.Status status -> "STATUS_REPORT";
                     case ClientMessage.Unsubscribe unsubscribe -> null;
                     case ClientMessage.UnsubscribeAll unsubscribeAll -> null;
                     case ClientMessage.Subscribe subscribe -> SERVED_CODES.contains(subscribe.entityCode().value())

@@ -4,12 +4,14 @@ import dev.rtsync.application.message.ServerMessage.Invalidate;
 import dev.rtsync.application.port.out.ChangeLog;
 import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.domain.Change;
 import dev.rtsync.domain.ChangeBatch;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,9 +54,16 @@ public final class DeliverPendingChangesUseCase {
     private final ClientChannel clients;
     private final Clock clock;
     private final int batchSize;
+    private final Telemetry telemetry;
 
     public DeliverPendingChangesUseCase(ChangeLog changeLog, ConnectionRegistry registry, ClientChannel clients,
                                         Clock clock, int batchSize) {
+        this(changeLog, registry, clients, clock, batchSize, Telemetry.NONE);
+    }
+
+    /** @param telemetry told of every batch read, the changes delivered and each row's lag */
+    public DeliverPendingChangesUseCase(ChangeLog changeLog, ConnectionRegistry registry, ClientChannel clients,
+                                        Clock clock, int batchSize, Telemetry telemetry) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
         }
@@ -63,6 +72,7 @@ public final class DeliverPendingChangesUseCase {
         this.clients = clients;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.telemetry = telemetry;
     }
 
     /** Delivers batches until the log holds nothing more for this instance. */
@@ -70,6 +80,7 @@ public final class DeliverPendingChangesUseCase {
         DeliveryReport total = DeliveryReport.NOTHING;
         while (true) {
             List<LoggedChange> rows = changeLog.readPending(batchSize);
+            telemetry.logRowsRead(rows.size());
             if (rows.isEmpty()) {
                 return total;
             }
@@ -117,7 +128,21 @@ public final class DeliverPendingChangesUseCase {
             }
         }
         changeLog.acknowledge(rows, failed);
+        reportDelivered(rows, changes);
         Optional<Instant> oldest = rows.stream().map(LoggedChange::loggedAt).min(Instant::compareTo);
         return new DeliveryReport(rows.size(), messages, changes, failed.size(), oldest);
+    }
+
+    /**
+     * Each row's lag runs from its {@code loggedAt} (the database clock) to now (this host's
+     * clock), after its messages were queued; a negative lag from clock skew counts as zero.
+     */
+    private void reportDelivered(List<LoggedChange> rows, int changes) {
+        telemetry.changesDelivered(changes);
+        Instant sent = clock.instant();
+        for (LoggedChange row : rows) {
+            Duration lag = Duration.between(row.loggedAt(), sent);
+            telemetry.deliveryLag(lag.isNegative() ? Duration.ZERO : lag);
+        }
     }
 }

@@ -1,0 +1,186 @@
+package dev.rtsync.adapters.metrics;
+
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.Telemetry;
+import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.application.usecase.ConnectionRegistry;
+import dev.rtsync.domain.Connection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.Server;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * {@link Telemetry} as Micrometer meters in a Prometheus registry, plus the levels read at each
+ * scrape (connections, subscriptions, pool) and the JVM's and Jetty's own metrics. {@link #scrape}
+ * is the {@code /metrics} page. Names follow Prometheus' conventions: {@code rtsync_} first,
+ * {@code _total} on counters, seconds for time; docs/operations.md lists every one.
+ *
+ * <p>Label values come from closed lists (wire message types, error codes, wake-up causes), never
+ * from what a client sent, so the number of series stays bounded.
+ */
+public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
+
+    /** Bucket bounds of the delivery lag histogram: 1 ms to 1 min. */
+    private static final Duration[] LAG_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    /** Bucket bounds of the rows-per-read histogram. */
+    private static final double[] ROW_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_000};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Map<String, Counter> received = new ConcurrentHashMap<>();
+    private final Map<String, Counter> sent = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<WakeUp, Counter> wakeUps = new EnumMap<>(WakeUp.class);
+    private final Counter slowClients;
+    private final Counter changesDelivered;
+    private final Timer deliveryLag;
+    private final DistributionSummary rowsPerRead;
+
+    public MicrometerTelemetry() {
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("rtsync.errors").tag("code", code.name())
+                    .description("ERROR messages sent to clients, by code").register(registry));
+        }
+        for (WakeUp cause : WakeUp.values()) {
+            wakeUps.put(cause, Counter.builder("rtsync.wakeups").tag("cause", cause.name().toLowerCase(Locale.ROOT))
+                    .description("Times the change watcher woke up: notified of a commit, or the fallback poll")
+                    .register(registry));
+        }
+        slowClients = Counter.builder("rtsync.slow.clients.disconnected")
+                .description("Clients disconnected because they did not read their queued messages").register(registry);
+        changesDelivered = Counter.builder("rtsync.changes.delivered")
+                .description("Entity changes carried to clients in INVALIDATE messages").register(registry);
+        deliveryLag = Timer.builder("rtsync.delivery.lag")
+                .description("From a change-log row's created_ts (its writing transaction's start, database clock) "
+                        + "to the moment its INVALIDATE messages were queued (this host's clock)")
+                .serviceLevelObjectives(LAG_BUCKETS)
+                .register(registry);
+        rowsPerRead = DistributionSummary.builder("rtsync.log.read.rows")
+                .description("Change-log rows returned by one read of the log")
+                .serviceLevelObjectives(ROW_BUCKETS)
+                .register(registry);
+
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Reads open connections, their distinct users and the subscriptions they hold at each scrape. */
+    public MicrometerTelemetry watchConnections(ConnectionRegistry connections) {
+        Gauge.builder("rtsync.connections", connections, ConnectionRegistry::connectionCount)
+                .description("Open, authenticated WebSocket connections on this instance").strongReference(true).register(registry);
+        Gauge.builder("rtsync.users", connections, ConnectionRegistry::userCount)
+                .description("Distinct users with an open connection on this instance").strongReference(true).register(registry);
+        Gauge.builder("rtsync.subscriptions", connections,
+                        open -> open.all().stream().mapToInt(Connection::subscriptionCount).sum())
+                .description("Entity subscriptions held by this instance's connections").strongReference(true).register(registry);
+        return this;
+    }
+
+    /** Reads the database pool at each scrape; the suppliers must be cheap and never block. */
+    public MicrometerTelemetry watchPool(IntSupplier active, IntSupplier idle, IntSupplier waiting, IntSupplier max) {
+        Gauge.builder("rtsync.db.pool.connections", active, IntSupplier::getAsInt).tag("state", "active")
+                .description("Pooled database connections, by state").baseUnit("connections").strongReference(true).register(registry);
+        Gauge.builder("rtsync.db.pool.connections", idle, IntSupplier::getAsInt).tag("state", "idle")
+                .description("Pooled database connections, by state").baseUnit("connections").strongReference(true).register(registry);
+        Gauge.builder("rtsync.db.pool.connections.max", max, IntSupplier::getAsInt)
+                .description("The most connections the database pool may hold").strongReference(true).register(registry);
+        Gauge.builder("rtsync.db.pool.waiting.threads", waiting, IntSupplier::getAsInt)
+                .description("Threads waiting for a pooled database connection").strongReference(true).register(registry);
+        return this;
+    }
+
+    /** Binds Jetty's thread pool and connection metrics; call once the server started. */
+    public MicrometerTelemetry watchJetty(Server server) {
+        new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(registry);
+        JettyConnectionMetrics.addToAllConnectors(server, registry, Tags.empty());
+        return this;
+    }
+
+    /** The metrics page in Prometheus' text format (0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void messageReceived(String type) {
+        received.computeIfAbsent(type, t -> Counter.builder("rtsync.messages.received").tag("type", t)
+                .description("Messages received from clients, by wire type (UNREADABLE: not a known, well-formed message)")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void messageSent(String type) {
+        sent.computeIfAbsent(type, t -> Counter.builder("rtsync.messages.sent").tag("type", t)
+                .description("Messages queued for clients, by wire type").register(registry)).increment();
+    }
+
+    @Override
+    public void errorSent(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    @Override
+    public void slowClientCutOff() {
+        slowClients.increment();
+    }
+
+    @Override
+    public void wokeUp(WakeUp cause) {
+        wakeUps.get(cause).increment();
+    }
+
+    @Override
+    public void logRowsRead(int rows) {
+        rowsPerRead.record(rows);
+    }
+
+    @Override
+    public void changesDelivered(int changes) {
+        changesDelivered.increment(changes);
+    }
+
+    @Override
+    public void deliveryLag(Duration lag) {
+        deliveryLag.record(lag);
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.getMeters().forEach(Meter::close);
+        registry.close();
+    }
+}

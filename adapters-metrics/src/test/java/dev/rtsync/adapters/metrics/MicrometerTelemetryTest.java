@@ -1,0 +1,144 @@
+package dev.rtsync.adapters.metrics;
+
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.application.usecase.ConnectionRegistry;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.UserId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each meter moves when the thing it counts happens, under the name an operator's dashboards use. */
+class MicrometerTelemetryTest {
+
+    private final MicrometerTelemetry telemetry = new MicrometerTelemetry();
+
+    @AfterEach
+    void close() {
+        telemetry.close();
+    }
+
+    private double value(String series) {
+        return Scrape.of(telemetry.scrape()).value(series);
+    }
+
+    @Test
+    void messages_received_and_sent_are_counted_by_wire_type() {
+        telemetry.messageReceived("PING");
+        telemetry.messageReceived("PING");
+        telemetry.messageReceived("UNREADABLE");
+        telemetry.messageSent("PONG");
+
+        assertThat(value("rtsync_messages_received_total{type=\"PING\"}")).isEqualTo(2);
+        assertThat(value("rtsync_messages_received_total{type=\"UNREADABLE\"}")).isEqualTo(1);
+        assertThat(value("rtsync_messages_sent_total{type=\"PONG\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void every_error_code_is_a_series_from_the_start_and_counts_its_errors() {
+        assertThat(value("rtsync_errors_total{code=\"RATE_LIMITED\"}")).isZero();
+
+        telemetry.errorSent(ErrorCode.RATE_LIMITED);
+
+        assertThat(value("rtsync_errors_total{code=\"RATE_LIMITED\"}")).isEqualTo(1);
+        assertThat(value("rtsync_errors_total{code=\"AUTH_FAILED\"}")).isZero();
+    }
+
+    @Test
+    void wake_ups_are_counted_by_cause() {
+        telemetry.wokeUp(WakeUp.NOTIFIED);
+        telemetry.wokeUp(WakeUp.NOTIFIED);
+        telemetry.wokeUp(WakeUp.FALLBACK_POLL);
+
+        assertThat(value("rtsync_wakeups_total{cause=\"notified\"}")).isEqualTo(2);
+        assertThat(value("rtsync_wakeups_total{cause=\"fallback_poll\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void changes_delivered_and_slow_clients_are_counted() {
+        telemetry.changesDelivered(3);
+        telemetry.changesDelivered(0);
+        telemetry.slowClientCutOff();
+
+        assertThat(value("rtsync_changes_delivered_total")).isEqualTo(3);
+        assertThat(value("rtsync_slow_clients_disconnected_total")).isEqualTo(1);
+    }
+
+    @Test
+    void delivery_lag_is_a_histogram_in_seconds() {
+        telemetry.deliveryLag(Duration.ofMillis(4));
+        telemetry.deliveryLag(Duration.ofMillis(40));
+
+        assertThat(value("rtsync_delivery_lag_seconds_count")).isEqualTo(2);
+        assertThat(value("rtsync_delivery_lag_seconds_sum")).isCloseTo(0.044, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(value("rtsync_delivery_lag_seconds_bucket{le=\"0.005\"}")).isEqualTo(1);
+        assertThat(value("rtsync_delivery_lag_seconds_bucket{le=\"0.05\"}")).isEqualTo(2);
+        assertThat(value("rtsync_delivery_lag_seconds_bucket{le=\"+Inf\"}")).isEqualTo(2);
+    }
+
+    @Test
+    void rows_per_read_is_a_histogram() {
+        telemetry.logRowsRead(0);
+        telemetry.logRowsRead(7);
+
+        assertThat(value("rtsync_log_read_rows_count")).isEqualTo(2);
+        assertThat(value("rtsync_log_read_rows_sum")).isEqualTo(7);
+        assertThat(value("rtsync_log_read_rows_bucket{le=\"1.0\"}")).isEqualTo(1);
+        assertThat(value("rtsync_log_read_rows_bucket{le=\"10.0\"}")).isEqualTo(2);
+    }
+
+    @Test
+    void connections_users_and_subscriptions_are_read_from_the_registry_at_each_scrape() {
+        ConnectionRegistry connections = new ConnectionRegistry(ConnectionLimits.DEFAULTS);
+        telemetry.watchConnections(connections);
+        assertThat(value("rtsync_connections")).isZero();
+
+        UserId alice = new UserId(UUID.randomUUID());
+        Connection first = connection(alice);
+        connections.register(first);
+        connections.register(connection(alice));
+        first.subscribe(EntityCode.of("project"), List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())),
+                SubscriptionLimits.DEFAULTS);
+
+        assertThat(value("rtsync_connections")).isEqualTo(2);
+        assertThat(value("rtsync_users")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions")).isEqualTo(2);
+    }
+
+    @Test
+    void the_pool_is_read_at_each_scrape() {
+        AtomicInteger active = new AtomicInteger();
+        telemetry.watchPool(active::get, () -> 3, () -> 0, () -> 10);
+        active.set(2);
+
+        assertThat(value("rtsync_db_pool_connections{state=\"active\"}")).isEqualTo(2);
+        assertThat(value("rtsync_db_pool_connections{state=\"idle\"}")).isEqualTo(3);
+        assertThat(value("rtsync_db_pool_connections_max")).isEqualTo(10);
+        assertThat(value("rtsync_db_pool_waiting_threads")).isZero();
+    }
+
+    @Test
+    void jvm_metrics_are_exposed() {
+        Scrape scrape = Scrape.of(telemetry.scrape());
+
+        assertThat(scrape.value("jvm_threads_live_threads")).isPositive();
+        assertThat(scrape.names()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "jvm_classes_loaded_classes");
+    }
+
+    private static Connection connection(UserId user) {
+        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now(), Instant.now().plusSeconds(3600));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.rtsync.application.port.out;
+
+import dev.rtsync.application.message.ErrorCode;
+
+import java.time.Duration;
+
+/**
+ * What an operator watches: the events the application and the transport report as they happen,
+ * so that a metrics system can count them. Every method must return at once and never throw; the
+ * service behaves the same with {@link #NONE}.
+ *
+ * <p>Levels (open connections, subscriptions held, pool usage) are not reported here: whoever
+ * exposes the metrics reads them when it is asked, from the {@code ConnectionRegistry} and the
+ * database adapter.
+ */
+public interface Telemetry {
+
+    /** Reports nothing: for tests and for a service run without metrics. */
+    Telemetry NONE = Silent.INSTANCE;
+
+    /** The type {@link #messageReceived} names a frame that was not a known, well-formed message. */
+    String UNREADABLE = "UNREADABLE";
+
+    /**
+     * A client frame arrived.
+     *
+     * @param type the message type as on the wire ({@code SUBSCRIBE}, {@code PING}…), or
+     *             {@link #UNREADABLE} for a frame that was not a known, well-formed message
+     */
+    default void messageReceived(String type) {
+    }
+
+    /** A message was queued for a client. @param type the message type as on the wire ({@code INVALIDATE}…) */
+    default void messageSent(String type) {
+    }
+
+    /** An ERROR was queued for a client (besides being counted by {@link #messageSent}). */
+    default void errorSent(ErrorCode code) {
+    }
+
+    /** A client was disconnected because it did not read its queued messages. */
+    default void slowClientCutOff() {
+    }
+
+    /** The change watcher woke up, and why. */
+    default void wokeUp(WakeUp cause) {
+    }
+
+    /** One read of the change log returned this many rows. */
+    default void logRowsRead(int rows) {
+    }
+
+    /** This many changes were carried to clients in INVALIDATE messages. */
+    default void changesDelivered(int changes) {
+    }
+
+    /** How long after it was logged one change-log row was handed to its clients. */
+    default void deliveryLag(Duration lag) {
+    }
+
+    /** {@link #NONE}: an enum, so that the port package holds only interfaces, records and enums. */
+    enum Silent implements Telemetry {
+        INSTANCE
+    }
+}
