@@ -79,8 +79,9 @@ public final class RefreshTokenUseCase {
 
     private RefreshResult refuse(Connection connection, String reason) {
         clients.send(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, reason));
-        clients.close(connection.id(), CloseReason.AUTH_FAILED);
+        // Forget the connection before closing it, so that whoever sees the close sees it gone.
         disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
+        clients.close(connection.id(), CloseReason.AUTH_FAILED);
         return new RefreshResult.Refused(reason);
     }
 }

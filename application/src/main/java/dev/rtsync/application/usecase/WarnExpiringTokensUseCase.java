@@ -47,8 +47,8 @@ public final class WarnExpiringTokensUseCase {
         for (Connection connection : registry.all()) {
             if (connection.isExpired(now)) {
                 clients.send(connection.id(), ErrorMessage.of(ErrorCode.TOKEN_EXPIRED));
-                clients.close(connection.id(), CloseReason.TOKEN_EXPIRED);
                 disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
+                clients.close(connection.id(), CloseReason.TOKEN_EXPIRED);
                 expired++;
                 continue;
             }
