@@ -62,7 +62,8 @@ final class EnvironmentReader {
         return parsed;
     }
 
-    private static Duration parseDuration(String text) {
+    /** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601; null when it is none of them. */
+    static Duration parseDuration(String text) {
         Matcher matcher = DURATION.matcher(text.toLowerCase(java.util.Locale.ROOT));
         try {
             if (matcher.matches()) {

@@ -121,10 +121,11 @@ public final class Main {
             err.println("rtsync: the user must be a UUID, such as 550e8400-e29b-41d4-a716-446655440001");
             return EXIT_CONFIGURATION;
         }
-        Duration lifetime = args.length == 3
-                ? new EnvironmentReader(Map.of(Setting.RTSYNC_TOKEN_WARNING.name(), args[2]))
-                        .duration(Setting.RTSYNC_TOKEN_WARNING, Duration.ofSeconds(1), Duration.ofDays(365))
-                : Duration.ofHours(8);
+        Duration lifetime = args.length == 3 ? EnvironmentReader.parseDuration(args[2]) : Duration.ofHours(8);
+        if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+            err.println("rtsync: the lifetime must be a positive duration such as 30m, 8h or PT8H");
+            return EXIT_CONFIGURATION;
+        }
         RtsyncConfig config = RtsyncConfig.fromEnvironment(environment);
         String secret = config.jwtSecret().orElseGet(() -> DevelopmentSecret.loadOrCreate(DevelopmentSecret.defaultLocation()));
         out.println(new HmacTokenIssuer(secret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC()).issue(user, lifetime));
