@@ -27,6 +27,9 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,16 @@ public final class JavalinWebSocketServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
+            // Javalin reads the HTTP session's attributes at every upgrade, which creates a session
+            // that Jetty then keeps for 30 minutes: about 1 KB per connection ever opened. rtsync has
+            // no use for HTTP sessions, so none is kept after its request.
+            config.jetty.modifyServletContextHandler(handler -> {
+                SessionHandler sessions = new SessionHandler();
+                NullSessionCache cache = new NullSessionCache(sessions);
+                cache.setSessionDataStore(new NullSessionDataStore());
+                sessions.setSessionCache(cache);
+                handler.setSessionHandler(sessions);
+            });
             config.jetty.modifyWebSocketServletFactory(factory -> {
                 factory.setIdleTimeout(settings.idleTimeout());
                 // Up to the limit a frame is answered ERROR MESSAGE_TOO_LARGE; past twice it Jetty closes with 1009.

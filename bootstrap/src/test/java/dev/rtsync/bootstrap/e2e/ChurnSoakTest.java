@@ -5,13 +5,16 @@ import dev.rtsync.bootstrap.Rtsync;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -51,6 +54,7 @@ class ChurnSoakTest {
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> api.subscriptionRows("soak") == 0);
                 Resources before = measure(api);
+                Map<String, Long> histogramBefore = heapHistogram();
                 long rounds = 0;
                 long deadline = System.nanoTime() + LENGTH.toNanos();
                 while (System.nanoTime() < deadline) {
@@ -60,6 +64,7 @@ class ChurnSoakTest {
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> api.subscriptionRows("soak") == 0);
                 Resources after = measure(api);
+                printGrowth(histogramBefore, heapHistogram());
                 System.out.printf("soak: %d rounds, %d connections in %s%n before %s%n after  %s%n",
                         rounds, rounds * CONNECTIONS_PER_ROUND, LENGTH, before, after);
 
@@ -90,6 +95,30 @@ class ChurnSoakTest {
         } finally {
             tabs.forEach(Browser::close);
         }
+    }
+
+    /** Bytes per class on the heap, from the JVM's class histogram (which runs a full GC first). */
+    private static Map<String, Long> heapHistogram() throws Exception {
+        String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : histogram.lines().toList()) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 4 && columns[0].endsWith(":")) {
+                bytes.put(columns[3], Long.parseLong(columns[2]));
+            }
+        }
+        return bytes;
+    }
+
+    /** The classes whose instances grew most, so a failed heap bound names its suspects. */
+    private static void printGrowth(Map<String, Long> before, Map<String, Long> after) {
+        after.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15)
+                .forEach(entry -> System.out.printf(" grew %,12d bytes  %s%n", entry.getValue(), entry.getKey()));
     }
 
     private static String threadNames() {
