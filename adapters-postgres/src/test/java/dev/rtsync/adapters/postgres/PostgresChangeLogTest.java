@@ -11,10 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresChangeLogTest extends ChangeLogContract {
 
@@ -78,5 +82,28 @@ class PostgresChangeLogTest extends ChangeLogContract {
                 .mapTo(String.class)
                 .one());
         return Status.valueOf(status.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * The acknowledgement commits without waiting for the disk, but only its own transaction: the
+     * pooled connection it used must come back with the server's setting, or every later
+     * subscription write on it would lose its durability too.
+     */
+    @Test
+    void acknowledging_does_not_leave_synchronous_commit_off_on_the_pooled_connection() {
+        ChangeLog log = changeLogOfInstance("ack-setting");
+        EntityId entity = new EntityId(java.util.UUID.randomUUID());
+        logChange(EntityCode.of("project"), entity, ChangeAction.EDIT);
+        var rows = log.readPending(10);
+        assertThat(rows).hasSize(1);
+
+        log.acknowledge(rows, Set.of());
+
+        // Hikari hands a thread back the connection it used last, so this is the one the acknowledgement ran on.
+        String setting = database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
+                .mapTo(String.class).one());
+        assertThat(setting).isEqualTo("on");
+        assertThat(syncStatusOf(rows.getFirst().sequence())).isEqualTo(Status.SENT);
+        assertThat(log.readPending(10)).isEmpty();
     }
 }
