@@ -24,6 +24,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class JavalinWebSocketServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebSocketServer.class);
 
+    static final String THREAD_NAME = "rtsync-jetty";
+
     private final WebSocketSettings settings;
     private final ClientUseCases useCases;
     private final WebSocketClientChannel channel;
@@ -75,6 +78,9 @@ public final class JavalinWebSocketServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
+            QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
+            threads.setName(THREAD_NAME);
+            config.jetty.threadPool = threads;
             // "" is the servlet mapping of the root path alone: ws://HOST:PORT and ws://HOST:PORT/ come
             // here, every other path (/health) goes on to Javalin's servlet at /*.
             config.jetty.modifyServletContextHandler(context ->

@@ -443,4 +443,22 @@ class JavalinWebSocketServerTest {
         assertThat(client.awaitClose()).isEqualTo(1001);
         assertThat(fixture.rtsync.registry.connectionCount()).isZero();
     }
+
+    @Test
+    void a_server_held_to_the_fewest_threads_serves_many_connections_and_never_runs_more() {
+        long before = servingThreads(); // the other fixture's
+        try (ServerFixture small = new ServerFixture(ServerFixture.testSettings().withMaxThreads(WebSocketSettings.MIN_THREADS),
+                ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS)) {
+            for (int i = 0; i < 40; i++) {
+                clients.add(small.connect(ServerFixture.newUser())); // each answered a PING
+            }
+            assertThat(servingThreads() - before).isBetween(1L, (long) WebSocketSettings.MIN_THREADS);
+        }
+    }
+
+    private static long servingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith(JavalinWebSocketServer.THREAD_NAME + "-"))
+                .count();
+    }
 }
