@@ -157,19 +157,15 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         // that two instances acknowledging the same rows cannot deadlock. 'failed' sticks: when
         // any instance failed to deliver a row, the row says so.
         //
-        // The commit does not wait for the WAL to reach the disk (synchronous_commit off, for this
-        // transaction only). Losing an acknowledgement in a database crash only moves the position
-        // back, and those rows are delivered again: at least once either way. Waiting for the flush
-        // put a disk write on the watcher's path between every two rounds (docs/benchmarks.md).
-        Failures.withHandle(jdbi, "acknowledge changes", handle -> handle.inTransaction(transaction -> {
-            transaction.execute("SET LOCAL synchronous_commit TO off");
-            return acknowledgeRows(transaction, handledSeqs, failedSeqs);
-        }));
-    }
-
-    private int acknowledgeRows(Handle handle, List<Long> handledSeqs, List<Long> failedSeqs) {
-        return handle.createUpdate("""
-                        WITH locked AS (
+        // The commit does not wait for the WAL to reach the disk (synchronous_commit off, set by
+        // the statement itself for its own transaction only, so it stays one round trip). Losing an
+        // acknowledgement in a database crash only moves the position back, and those rows are
+        // delivered again: at least once either way. Waiting for the flush put a disk write on the
+        // watcher's path between every two rounds (docs/benchmarks.md).
+        Failures.withHandle(jdbi, "acknowledge changes", handle -> handle.createUpdate("""
+                        WITH no_flush_wait AS (
+                            SELECT set_config('synchronous_commit', 'off', true) AS setting),
+                        locked AS (
                             SELECT seq FROM app.logging WHERE seq = ANY(:handled) ORDER BY seq FOR UPDATE),
                         marked AS (
                             UPDATE app.logging l
@@ -182,13 +178,13 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                             SELECT txid, seq FROM marked ORDER BY txid DESC, seq DESC LIMIT 1)
                         UPDATE app.rtsync_reader r
                         SET position_txid = last.txid, position_seq = last.seq, updated_ts = now()
-                        FROM last
+                        FROM last, no_flush_wait
                         WHERE r.instance_id = :instance
                           AND (last.txid, last.seq) > (r.position_txid, r.position_seq)""")
                 .bind("instance", instance.value())
                 .bindArray("handled", Long.class, handledSeqs)
                 .bindArray("failed", Long.class, failedSeqs)
-                .execute();
+                .execute());
     }
 
     /**
