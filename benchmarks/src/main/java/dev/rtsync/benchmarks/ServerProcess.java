@@ -94,9 +94,28 @@ final class ServerProcess {
     /** Runs a full GC first so the figure is the live heap, not garbage awaiting collection. */
     long heapUsedKb() {
         run(List.of("jcmd", Long.toString(pid), "GC.run"));
-        String out = run(List.of("jcmd", Long.toString(pid), "GC.heap_info"));
-        Matcher m = HEAP_USED.matcher(out);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return heapUsedKb(run(List.of("jcmd", Long.toString(pid), "GC.heap_info")));
+    }
+
+    /**
+     * The heap's "used" out of {@code GC.heap_info}: G1 prints one line for the whole heap, Serial
+     * and Parallel one per generation (summed here); Metaspace and class space lines are not heap.
+     * -1 when nothing matches (ZGC prints megabytes, for example).
+     */
+    static long heapUsedKb(String heapInfo) {
+        long used = 0;
+        boolean found = false;
+        for (String line : heapInfo.split("\n")) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                continue;
+            }
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                used += Long.parseLong(m.group(1));
+                found = true;
+            }
+        }
+        return found ? used : -1;
     }
 
     private static String run(List<String> command) {

@@ -18,7 +18,7 @@ public enum Setting {
     RTSYNC_MIGRATE_ON_START("true", "Apply the Flyway migrations at start-up; `false` for teams that migrate separately."),
     RTSYNC_DB_POOL_SIZE("10", "Most pooled database connections (the change notification listener has one more of its own)."),
     RTSYNC_FALLBACK_POLL("10s", "How often the change log is read when no notification arrives (`60s` is the original design's poll)."),
-    RTSYNC_BATCH_SIZE("500", "Most change-log rows read in one query."),
+    RTSYNC_BATCH_SIZE("2000", "Most change-log rows read in one query."),
     RTSYNC_JWT_CLOCK_SKEW("30s", "Tolerance for `exp` and `nbf` between this host's clock and the token issuer's."),
     RTSYNC_JWKS_FILE("", "Optional JWKS file whose RS256/ES256 keys are accepted besides HS256 with `JWT_SECRET`."),
     RTSYNC_TOKEN_WARNING("300s", "TOKEN_EXPIRING_SOON is sent once when less than this remains of a connection's token."),

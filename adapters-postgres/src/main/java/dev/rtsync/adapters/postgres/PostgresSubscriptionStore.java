@@ -8,6 +8,7 @@ import dev.rtsync.domain.Subscription;
 import dev.rtsync.domain.UserId;
 import org.jdbi.v3.core.Jdbi;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * {@link SubscriptionStore} over {@code app.rxdb_subscription}. Every row carries the instance's
  * id in {@code instance_id}; every statement touches only this instance's rows. A call is one
- * statement, however many ids it carries (the ids travel as one {@code uuid[]}).
+ * statement, however many ids it carries (the ids travel as one {@code uuid[]}); concurrent
+ * {@link #add} calls share one (see {@link CombiningWriter}).
  */
 public final class PostgresSubscriptionStore implements SubscriptionStore {
 
@@ -30,20 +32,50 @@ public final class PostgresSubscriptionStore implements SubscriptionStore {
         this.instance = new InstanceId(instanceId);
     }
 
+    // SUBSCRIBEs that arrive together are inserted together: at most two statements at once (two
+    // keep PostgreSQL's work going while one waits for its commit; more only contend), each with at
+    // most MAX_IDS_PER_INSERT ids. A caller still returns only once its own rows are committed.
+    static final int CONCURRENT_INSERTS = 2;
+    static final int MAX_IDS_PER_INSERT = 5_000;
+    private final CombiningWriter<Added> adds =
+            new CombiningWriter<>(CONCURRENT_INSERTS, MAX_IDS_PER_INSERT, added -> added.ids().size(), this::insert);
+
     @Override
     public void add(ConnectionId connection, UserId user, EntityCode code, Collection<EntityId> ids) {
         if (ids.isEmpty()) {
             return;
         }
+        adds.write(new Added(connection, user, code, uuids(ids)));
+    }
+
+    /** One caller's rows: written with whatever other callers queued meanwhile, in one statement. */
+    private record Added(ConnectionId connection, UserId user, EntityCode code, List<UUID> ids) {
+    }
+
+    private void insert(List<Added> batch) {
+        int rows = batch.stream().mapToInt(added -> added.ids().size()).sum();
+        List<UUID> users = new ArrayList<>(rows);
+        List<String> codes = new ArrayList<>(rows);
+        List<UUID> ids = new ArrayList<>(rows);
+        List<String> connections = new ArrayList<>(rows);
+        for (Added added : batch) {
+            for (UUID id : added.ids()) {
+                users.add(added.user().value());
+                codes.add(added.code().value());
+                ids.add(id);
+                connections.add(added.connection().value());
+            }
+        }
         Failures.withHandle(jdbi, "subscribe", handle -> handle.createUpdate("""
                         INSERT INTO app.rxdb_subscription (user_id, entity_code, entity_id, connection_id, instance_id)
-                        SELECT :user, :code, id, :connection, :instance FROM unnest(:ids) AS id
+                        SELECT r.user_id, r.entity_code, r.entity_id, r.connection_id, :instance
+                        FROM unnest(:users, :codes, :ids, :connections) AS r(user_id, entity_code, entity_id, connection_id)
                         ON CONFLICT (connection_id, entity_code, entity_id) DO NOTHING""")
-                .bind("user", user.value())
-                .bind("code", code.value())
-                .bind("connection", connection.value())
                 .bind("instance", instance.value())
-                .bindArray("ids", UUID.class, uuids(ids))
+                .bindArray("users", UUID.class, users)
+                .bindArray("codes", String.class, codes)
+                .bindArray("ids", UUID.class, ids)
+                .bindArray("connections", String.class, connections)
                 .execute());
     }
 

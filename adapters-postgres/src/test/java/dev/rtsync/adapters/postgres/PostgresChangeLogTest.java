@@ -11,10 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresChangeLogTest extends ChangeLogContract {
 
@@ -78,5 +82,58 @@ class PostgresChangeLogTest extends ChangeLogContract {
                 .mapTo(String.class)
                 .one());
         return Status.valueOf(status.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * The acknowledgement commits without waiting for the disk, but only its own transaction: the
+     * pooled connection it used must come back with the server's setting, or every later
+     * subscription write on it would lose its durability too.
+     */
+    @Test
+    void acknowledging_does_not_leave_synchronous_commit_off_on_the_pooled_connection() {
+        ChangeLog log = changeLogOfInstance("ack-setting");
+        EntityId entity = new EntityId(java.util.UUID.randomUUID());
+        logChange(EntityCode.of("project"), entity, ChangeAction.EDIT);
+        var rows = log.readPending(10);
+        assertThat(rows).hasSize(1);
+
+        log.acknowledge(rows, Set.of());
+
+        // Hikari hands a thread back the connection it used last, so this is the one the acknowledgement ran on.
+        String setting = database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
+                .mapTo(String.class).one());
+        assertThat(setting).isEqualTo("on");
+        assertThat(syncStatusOf(rows.getFirst().sequence())).isEqualTo(Status.SENT);
+        assertThat(log.readPending(10)).isEmpty();
+    }
+
+    /**
+     * The held-back check runs on every round of the watcher, mostly when nothing follows. Asked as
+     * EXISTS, PostgreSQL planned a sequential scan of the whole log for it (776 ms on 1.1 million
+     * rows); it must walk the pending index from the position, in the generic plan too (the driver
+     * prepares statements after a few executions).
+     */
+    @Test
+    void the_check_for_rows_after_the_position_walks_the_index_not_the_whole_log() {
+        database.jdbi().useHandle(handle -> {
+            handle.execute("""
+                    INSERT INTO app.logging (entity_code, entity_id, action)
+                    SELECT 'project', gen_random_uuid(), 1 FROM generate_series(1, 30000)""");
+            handle.execute("ANALYZE app.logging");
+            handle.execute("SET plan_cache_mode = force_generic_plan");
+            try {
+                handle.execute("PREPARE after_row(text, bigint) AS "
+                        + PostgresChangeLog.ROWS_AFTER_ROW.replace(":txid", "$1").replace(":seq", "$2"));
+                handle.execute("PREPARE after_position(text) AS "
+                        + PostgresChangeLog.ROWS_AFTER_POSITION.replace(":instance", "$1"));
+                for (String execute : List.of("EXECUTE after_row('1', 1)", "EXECUTE after_position('plan-check')")) {
+                    String plan = String.join("\n", handle.createQuery("EXPLAIN " + execute).mapTo(String.class).list());
+                    assertThat(plan).as(plan).contains("idx_logging_pending").doesNotContain("Seq Scan on logging");
+                }
+            } finally {
+                handle.execute("DEALLOCATE ALL");
+                handle.execute("RESET plan_cache_mode");
+            }
+        });
     }
 }

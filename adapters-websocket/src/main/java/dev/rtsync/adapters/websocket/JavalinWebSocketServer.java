@@ -21,19 +21,19 @@ import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.websocket.WsBinaryMessageContext;
-import io.javalin.websocket.WsCloseContext;
-import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
-import io.javalin.websocket.WsErrorContext;
-import io.javalin.websocket.WsMessageContext;
-import org.eclipse.jetty.ee10.servlet.SessionHandler;
-import org.eclipse.jetty.session.NullSessionCache;
-import org.eclipse.jetty.session.NullSessionDataStore;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,12 +49,19 @@ import java.util.UUID;
  * 4001 close of a bad token instead of a bare 1006; the token goes to the Connect use case only,
  * and it is never logged (nor is the query string that carries it). Any frame of a connection the
  * Connect use case refused is ignored by the use cases, which find no such connection.
+ *
+ * <p>The WebSocket endpoint is a Jetty {@link JettyWebSocketServlet} mapped to the root path
+ * alone, beside Javalin's servlet, which serves {@code /health}. Each connection is one small
+ * {@link Endpoint} that holds its id, its message rate and its session. Javalin's own WebSocket
+ * routes keep the upgrade request's whole servlet context for the life of every connection (request,
+ * response, HTTP parser, header, cookie and attribute maps): about 16 KB of heap per connection
+ * in all, where this endpoint needs about half (measured in {@code docs/benchmarks.md}).
  */
 public final class JavalinWebSocketServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebSocketServer.class);
-    private static final String CONNECTION = "rtsync.connection";
-    private static final String RATE = "rtsync.rate";
+
+    static final String THREAD_NAME = "rtsync-jetty";
 
     private final WebSocketSettings settings;
     private final ClientUseCases useCases;
@@ -88,34 +95,18 @@ public final class JavalinWebSocketServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
-            // Javalin reads the HTTP session's attributes at every upgrade, which creates a session
-            // that Jetty then keeps for 30 minutes: about 1 KB per connection ever opened. rtsync has
-            // no use for HTTP sessions, so none is kept after its request.
-            config.jetty.modifyServletContextHandler(handler -> {
-                SessionHandler sessions = new SessionHandler();
-                NullSessionCache cache = new NullSessionCache(sessions);
-                cache.setSessionDataStore(new NullSessionDataStore());
-                sessions.setSessionCache(cache);
-                handler.setSessionHandler(sessions);
-            });
-            config.jetty.modifyWebSocketServletFactory(factory -> {
-                factory.setIdleTimeout(settings.idleTimeout());
-                // Up to the limit a frame is answered ERROR MESSAGE_TOO_LARGE; past twice it Jetty closes with 1009.
-                factory.setMaxTextMessageSize(2L * settings.maxMessageBytes());
-                factory.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
-            });
+            QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
+            threads.setName(THREAD_NAME);
+            config.jetty.threadPool = threads;
+            // "" is the servlet mapping of the root path alone: ws://HOST:PORT and ws://HOST:PORT/ come
+            // here, every other path (/health) goes on to Javalin's servlet at /*.
+            config.jetty.modifyServletContextHandler(context ->
+                    context.addServlet(new ServletHolder("rtsync-websocket", new EndpointServlet()), ""));
             config.routes.get("/health", this::health);
             config.routes.get("/health/live", this::live);
             config.routes.get("/health/ready", this::ready);
             operations.metrics().ifPresent(metrics -> config.routes.get("/metrics",
                     ctx -> ctx.contentType(OperationsEndpoints.PROMETHEUS_TEXT).result(metrics.get())));
-            config.routes.ws("/", ws -> {
-                ws.onConnect(this::onConnect);
-                ws.onMessage(this::onMessage);
-                ws.onBinaryMessage(this::onBinaryMessage);
-                ws.onClose(this::onClose);
-                ws.onError(this::onError);
-            });
         });
     }
 
@@ -156,26 +147,99 @@ public final class JavalinWebSocketServer {
         LOG.info("WebSocket server stopped");
     }
 
-    private void onConnect(WsConnectContext ctx) {
-        ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
-        ctx.attribute(CONNECTION, id);
-        ctx.attribute(RATE, new MessageRate(settings.maxMessagesPerSecond()));
-        channel.opened(id, ctx.session);
-        String token = Optional.ofNullable(ctx.queryParam("token")).orElse("");
-        ConnectResult result = useCases.connect().connect(new ConnectCommand(id, token));
-        switch (result) {
-            case ConnectResult.Connected connected -> LOG.info("Connection {} opened for user {}", id, connected.connection().user());
-            case ConnectResult.Refused refused -> LOG.info("Connection {} refused: {} ({})", id, refused.code(), refused.reason());
+    /** Serves the upgrade of the root path and makes one {@link Endpoint} per connection. */
+    private final class EndpointServlet extends JettyWebSocketServlet {
+        @Override
+        protected void configure(JettyWebSocketServletFactory factory) {
+            factory.setIdleTimeout(settings.idleTimeout());
+            // Up to the limit a frame is answered ERROR MESSAGE_TOO_LARGE; past twice it Jetty closes with 1009.
+            factory.setMaxTextMessageSize(2L * settings.maxMessageBytes());
+            factory.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
+            factory.setCreator((request, response) -> new Endpoint(tokenOf(request)));
         }
     }
 
-    private void onMessage(WsMessageContext ctx) {
-        ConnectionId id = connectionOf(ctx);
-        if (rateLimited(ctx, id)) {
+    private static String tokenOf(JettyServerUpgradeRequest request) {
+        List<String> values = request.getParameterMap().get("token");
+        return values == null || values.isEmpty() || values.getFirst() == null ? "" : values.getFirst();
+    }
+
+    /**
+     * One connection: all this server keeps of it besides Jetty's own session. Jetty calls it for
+     * one frame at a time, so the rate counter needs no lock. Public only because Jetty invokes
+     * the listener through public method handles; only this server makes one.
+     */
+    public final class Endpoint implements Session.Listener.AutoDemanding {
+        private final ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
+        private final MessageRate rate = new MessageRate(settings.maxMessagesPerSecond());
+        private String token; // until the connection is opened; then dropped
+
+        Endpoint(String token) {
+            this.token = token;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session session) {
+            String presented = token;
+            token = null;
+            try {
+                channel.opened(id, session);
+                ConnectResult result = useCases.connect().connect(new ConnectCommand(id, presented));
+                switch (result) {
+                    case ConnectResult.Connected connected -> LOG.info("Connection {} opened for user {}", id, connected.connection().user());
+                    case ConnectResult.Refused refused -> LOG.info("Connection {} refused: {} ({})", id, refused.code(), refused.reason());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Connection {}: opening failed", id, e);
+            }
+        }
+
+        @Override
+        public void onWebSocketText(String frame) {
+            try {
+                onMessage(id, rate, frame);
+            } catch (RuntimeException e) {
+                LOG.error("Connection {}: handling a message failed", id, e);
+            }
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            try {
+                telemetry.messageReceived(Telemetry.UNREADABLE);
+                if (!rateLimited(id, rate)) {
+                    channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
+                }
+            } finally {
+                callback.succeed();
+            }
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+            try {
+                channel.closed(id);
+                Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
+                closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
+                        statusCode, Objects.toString(reason, "")));
+            } catch (RuntimeException e) {
+                LOG.error("Connection {}: closing failed", id, e);
+            } finally {
+                callback.succeed();
+            }
+        }
+
+        @Override
+        public void onWebSocketError(Throwable error) {
+            LOG.debug("Connection {}: {}", id, error == null ? "error" : error.toString());
+        }
+    }
+
+    private void onMessage(ConnectionId id, MessageRate rate, String frame) {
+        if (rateLimited(id, rate)) {
             telemetry.messageReceived(Telemetry.UNREADABLE);
             return;
         }
-        String frame = ctx.message();
         if (isTooLarge(frame)) {
             telemetry.messageReceived(Telemetry.UNREADABLE);
             channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
@@ -214,35 +278,14 @@ public final class JavalinWebSocketServer {
         }
     }
 
-    private void onBinaryMessage(WsBinaryMessageContext ctx) {
-        ConnectionId id = connectionOf(ctx);
-        telemetry.messageReceived(Telemetry.UNREADABLE);
-        if (!rateLimited(ctx, id)) {
-            channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
-        }
-    }
-
     /** Answers RATE_LIMITED and returns true when the connection sent too many messages this second. */
-    private boolean rateLimited(WsContext ctx, ConnectionId id) {
-        if (ctx.<MessageRate>attribute(RATE).admit(System.nanoTime())) {
+    private boolean rateLimited(ConnectionId id, MessageRate rate) {
+        if (rate.admit(System.nanoTime())) {
             return false;
         }
         channel.send(id, new ErrorMessage(ErrorCode.RATE_LIMITED,
                 "At most " + settings.maxMessagesPerSecond() + " messages per second; this one was dropped"));
         return true;
-    }
-
-    private void onClose(WsCloseContext ctx) {
-        ConnectionId id = connectionOf(ctx);
-        channel.closed(id);
-        Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
-        closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
-                ctx.status(), Objects.toString(ctx.reason(), "")));
-    }
-
-    private void onError(WsErrorContext ctx) {
-        Throwable error = ctx.error();
-        LOG.debug("Connection {}: {}", ctx.<ConnectionId>attribute(CONNECTION), error == null ? "error" : error.toString());
     }
 
     private void health(Context ctx) throws JsonProcessingException {
@@ -285,10 +328,6 @@ public final class JavalinWebSocketServer {
         };
     }
 
-    private static ConnectionId connectionOf(WsContext ctx) {
-        return Objects.requireNonNull(ctx.<ConnectionId>attribute(CONNECTION), "connection id of the session");
-    }
-
     private boolean isTooLarge(String frame) {
         int max = settings.maxMessageBytes();
         if (frame.length() <= max / 3) {
@@ -297,10 +336,7 @@ public final class JavalinWebSocketServer {
         return frame.length() > max || frame.getBytes(StandardCharsets.UTF_8).length > max;
     }
 
-    /**
-     * Counts one connection's messages in one-second windows. A connection's frames are handled
-     * one at a time, so it needs no lock.
-     */
+    /** Counts one connection's messages in one-second windows. */
     private static final class MessageRate {
         private static final long SECOND = 1_000_000_000L;
         private final int perSecond;

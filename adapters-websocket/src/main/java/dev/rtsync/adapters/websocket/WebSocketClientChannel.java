@@ -18,12 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link ClientChannel} over Jetty WebSocket sessions: the registry of this server's open
  * sessions, each with one bounded outbound queue.
  *
- * <p>{@link #send} encodes the message on the caller's thread, appends it to the connection's
+ * <p>{@link #send} encodes the message on the caller's thread (once for a message instance sent
+ * to many connections in a row), appends it to the connection's
  * queue and returns: it never waits for the client. Each queue has at most one frame in flight
  * with Jetty's asynchronous {@code sendText}; the frame's completion sends the next, so messages
  * reach a client in the order they were queued whichever thread queued them (the change watcher,
@@ -40,6 +42,8 @@ public final class WebSocketClientChannel implements ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketClientChannel.class);
 
     private final ServerMessageEncoder encoder = new ServerMessageEncoder();
+    private final AtomicLong encodings = new AtomicLong();
+    private volatile Encoded lastEncoded;
     private final Map<ConnectionId, Outbox> outboxes = new ConcurrentHashMap<>();
     private final int capacity;
     private final Duration closeGrace;
@@ -63,7 +67,7 @@ public final class WebSocketClientChannel implements ClientChannel {
     @Override
     public boolean send(ConnectionId connection, ServerMessage message) {
         Outbox outbox = outboxes.get(connection);
-        boolean queued = outbox != null && outbox.offer(encoder.encode(message));
+        boolean queued = outbox != null && outbox.offer(encode(message));
         if (queued) {
             telemetry.messageSent(ServerMessageEncoder.typeOf(message));
             if (message instanceof ServerMessage.ErrorMessage error) {
@@ -76,6 +80,31 @@ public final class WebSocketClientChannel implements ClientChannel {
     /** The telemetry this channel reports to; the server reports what it receives to the same. */
     Telemetry telemetry() {
         return telemetry;
+    }
+
+    /**
+     * The text of the message, encoded once when the same instance is sent to one connection after
+     * another (the watcher sends one INVALIDATE object to every connection that gets the same
+     * batch). Only the last message is remembered, by identity: equal messages built apart are
+     * encoded apart, which is correct, only slower.
+     */
+    private String encode(ServerMessage message) {
+        Encoded last = lastEncoded;
+        if (last != null && last.message() == message) {
+            return last.text();
+        }
+        String text = encoder.encode(message);
+        encodings.incrementAndGet();
+        lastEncoded = new Encoded(message, text);
+        return text;
+    }
+
+    /** How many times a message was turned into JSON, for tests. */
+    long encodings() {
+        return encodings.get();
+    }
+
+    private record Encoded(ServerMessage message, String text) {
     }
 
     @Override

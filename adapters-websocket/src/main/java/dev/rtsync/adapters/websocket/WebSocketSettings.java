@@ -19,13 +19,25 @@ import java.util.Objects;
  *                              close cleanly before it is cut off
  * @param maxMessagesPerSecond  the most messages one connection may send in a second; the rest
  *                              of that second's messages are answered {@code ERROR RATE_LIMITED}
+ * @param maxThreads            the most threads serving connections. Each thread's stack costs
+ *                              memory it keeps while the thread lives, and a burst of SUBSCRIBEs
+ *                              that wait for the database's few connections would otherwise grow
+ *                              the pool to Javalin's 250 (about 28 MB, measured): threads beyond
+ *                              the database pool only wait in line.
  */
 public record WebSocketSettings(String host, int port, int maxMessageBytes, Duration idleTimeout,
-                                int outboundQueueCapacity, Duration closeGrace, int maxMessagesPerSecond) {
+                                int outboundQueueCapacity, Duration closeGrace, int maxMessagesPerSecond,
+                                int maxThreads) {
 
     public static final int DEFAULT_PORT = 4001;
+    /**
+     * Jetty's acceptor and selectors take some threads for good (about half a thread per core), so
+     * the default is 32 or 16 plus two per core, whichever is more; below this none would be left for work.
+     */
+    public static final int MIN_THREADS = 8;
     public static final WebSocketSettings DEFAULTS = new WebSocketSettings("0.0.0.0", DEFAULT_PORT, 256 * 1024,
-            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5), 50);
+            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5), 50,
+            Math.max(32, 16 + 2 * Runtime.getRuntime().availableProcessors()));
 
     public WebSocketSettings {
         Objects.requireNonNull(host, "host");
@@ -47,33 +59,40 @@ public record WebSocketSettings(String host, int port, int maxMessageBytes, Dura
         if (maxMessagesPerSecond < 1) {
             throw new IllegalArgumentException("a connection must be allowed at least one message per second");
         }
+        if (maxThreads < MIN_THREADS) {
+            throw new IllegalArgumentException("the server needs at least " + MIN_THREADS + " threads");
+        }
     }
 
     public WebSocketSettings withHost(String host) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withPort(int port) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withMaxMessageBytes(int maxMessageBytes) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withIdleTimeout(Duration idleTimeout) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withOutboundQueueCapacity(int outboundQueueCapacity) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withCloseGrace(Duration closeGrace) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 
     public WebSocketSettings withMaxMessagesPerSecond(int maxMessagesPerSecond) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+    }
+
+    public WebSocketSettings withMaxThreads(int maxThreads) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
     }
 }

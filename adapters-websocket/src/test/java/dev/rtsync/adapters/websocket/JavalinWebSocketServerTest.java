@@ -119,6 +119,30 @@ class JavalinWebSocketServerTest {
         }
 
         @Test
+        void one_change_to_many_subscribers_is_encoded_once_and_each_receives_it() {
+            List<TestClient> watchers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                TestClient client = connect(ServerFixture.newUser());
+                client.send(subscribe("project", ID_1));
+                client.next();
+                watchers.add(client);
+            }
+            long encodedBefore = fixture.rtsync.clients.encodings();
+
+            change(ID_1, ChangeAction.EDIT);
+            deliver();
+
+            JsonNode expected = json("""
+                    {"type":"INVALIDATE","payload":{"entityCode":"project","changes":[
+                      {"entityId":"%s","action":"UPDATE","version":1}],
+                     "timestamp":"2025-11-27T10:30:00.000Z"}}""".formatted(ID_1));
+            for (TestClient watcher : watchers) {
+                assertThat(watcher.next()).isEqualTo(expected);
+            }
+            assertThat(fixture.rtsync.clients.encodings() - encodedBefore).isEqualTo(1);
+        }
+
+        @Test
         void unsubscribe_of_ids_stops_their_changes_and_keeps_the_others() {
             TestClient client = connect(ServerFixture.newUser());
             client.send(subscribe("project", ID_1, ID_2));
@@ -418,5 +442,23 @@ class JavalinWebSocketServerTest {
         fixture.server.stop();
         assertThat(client.awaitClose()).isEqualTo(1001);
         assertThat(fixture.rtsync.registry.connectionCount()).isZero();
+    }
+
+    @Test
+    void a_server_held_to_the_fewest_threads_serves_many_connections_and_never_runs_more() {
+        long before = servingThreads(); // the other fixture's
+        try (ServerFixture small = new ServerFixture(ServerFixture.testSettings().withMaxThreads(WebSocketSettings.MIN_THREADS),
+                ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS)) {
+            for (int i = 0; i < 40; i++) {
+                clients.add(small.connect(ServerFixture.newUser())); // each answered a PING
+            }
+            assertThat(servingThreads() - before).isBetween(1L, (long) WebSocketSettings.MIN_THREADS);
+        }
+    }
+
+    private static long servingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith(JavalinWebSocketServer.THREAD_NAME + "-"))
+                .count();
     }
 }

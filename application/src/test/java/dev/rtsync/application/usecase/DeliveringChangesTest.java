@@ -87,6 +87,27 @@ class DeliveringChangesTest extends RtsyncFixture {
     }
 
     @Test
+    void connections_that_get_the_same_batch_are_sent_one_and_the_same_message_so_it_is_encoded_once() {
+        ConnectionId aliceTab = connect(alice);
+        ConnectionId bobTab = connect(bob);
+        ConnectionId bobOtherTab = connect(bob);
+        subscribe(aliceTab, PROJECT, projects.subList(0, 1));
+        subscribe(bobTab, PROJECT, projects.subList(0, 1));
+        subscribe(bobOtherTab, PROJECT, projects.subList(0, 2));
+        clients.clear();
+
+        rtsync.log.append(PROJECT, projects.get(0), ChangeAction.EDIT);
+        rtsync.log.append(PROJECT, projects.get(1), ChangeAction.EDIT);
+        rtsync.deliverPendingChanges.deliverPending();
+
+        Invalidate toAlice = clients.messagesTo(aliceTab, Invalidate.class).getFirst();
+        assertThat(clients.messagesTo(bobTab, Invalidate.class)).singleElement().isSameAs(toAlice);
+        assertThat(clients.messagesTo(bobOtherTab, Invalidate.class)).singleElement()
+                .isNotSameAs(toAlice)
+                .satisfies(message -> assertThat(message.batch().changes()).hasSize(2));
+    }
+
+    @Test
     void a_change_nobody_watches_sends_nothing_and_is_marked_processed() {
         ConnectionId tab = connect(alice);
         subscribe(tab, PROJECT, projects);

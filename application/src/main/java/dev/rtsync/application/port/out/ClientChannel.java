@@ -11,7 +11,9 @@ import dev.rtsync.domain.ConnectionId;
 public interface ClientChannel {
 
     /**
-     * Queues the message for the connection.
+     * Queues the message for the connection. A caller that sends one message to many connections
+     * passes the same instance to each (the change watcher does, for an INVALIDATE that many
+     * connections receive alike), so an adapter may encode it once for all of them.
      *
      * @return false when the connection is gone or its queue overflowed (it is then being closed)
      */
