@@ -1,6 +1,7 @@
 package dev.rtsync.adapters.websocket;
 
 import dev.rtsync.application.fake.InMemoryRtsync;
+import dev.rtsync.application.fake.RecordingTelemetry;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
 import dev.rtsync.application.port.out.Telemetry;
@@ -13,11 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rtsync.adapters.websocket.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,33 +134,6 @@ class OperationsEndpointsTest {
             assertThat(telemetry.slowClients).hasValue(1);
             assertThat(rtsync.clients.send(id, large)).isFalse();
             assertThat(telemetry.slowClients).hasValue(1);
-        }
-    }
-
-    private static final class RecordingTelemetry implements Telemetry {
-        final AtomicInteger slowClients = new AtomicInteger();
-        final List<String> received = new CopyOnWriteArrayList<>();
-        final List<String> sent = new CopyOnWriteArrayList<>();
-        final List<ErrorCode> errors = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void messageReceived(String type) {
-            received.add(type);
-        }
-
-        @Override
-        public void messageSent(String type) {
-            sent.add(type);
-        }
-
-        @Override
-        public void errorSent(ErrorCode code) {
-            errors.add(code);
-        }
-
-        @Override
-        public void slowClientCutOff() {
-            slowClients.incrementAndGet();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.fake.RecordingTelemetry;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
@@ -7,7 +8,6 @@ import dev.rtsync.domain.EntityId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,26 +54,5 @@ class ReportingTelemetryTest extends RtsyncFixture {
         deliver.deliverPending();
 
         assertThat(telemetry.lags).containsExactly(Duration.ZERO);
-    }
-
-    private static final class RecordingTelemetry implements Telemetry {
-        final List<Integer> rowsRead = new ArrayList<>();
-        final List<Integer> changesDelivered = new ArrayList<>();
-        final List<Duration> lags = new ArrayList<>();
-
-        @Override
-        public void logRowsRead(int rows) {
-            rowsRead.add(rows);
-        }
-
-        @Override
-        public void changesDelivered(int changes) {
-            changesDelivered.add(changes);
-        }
-
-        @Override
-        public void deliveryLag(Duration lag) {
-            lags.add(lag);
-        }
     }
 }

@@ -1,0 +1,66 @@
+package dev.rtsync.application.fake;
+
+import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.Telemetry;
+import dev.rtsync.application.port.out.WakeUp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link Telemetry} that records every event it is told, in order, so tests assert on what was
+ * reported. Thread-safe: transport threads and the watcher report at once.
+ */
+public final class RecordingTelemetry implements Telemetry {
+
+    public final List<String> received = new CopyOnWriteArrayList<>();
+    public final List<String> sent = new CopyOnWriteArrayList<>();
+    public final List<ErrorCode> errors = new CopyOnWriteArrayList<>();
+    public final AtomicInteger slowClients = new AtomicInteger();
+    public final List<WakeUp> wakeUps = new CopyOnWriteArrayList<>();
+    public final List<Integer> rowsRead = new CopyOnWriteArrayList<>();
+    public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
+    public final List<Duration> lags = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void messageReceived(String type) {
+        received.add(type);
+    }
+
+    @Override
+    public void messageSent(String type) {
+        sent.add(type);
+    }
+
+    @Override
+    public void errorSent(ErrorCode code) {
+        errors.add(code);
+    }
+
+    @Override
+    public void slowClientCutOff() {
+        slowClients.incrementAndGet();
+    }
+
+    @Override
+    public void wokeUp(WakeUp cause) {
+        wakeUps.add(cause);
+    }
+
+    @Override
+    public void logRowsRead(int rows) {
+        rowsRead.add(rows);
+    }
+
+    @Override
+    public void changesDelivered(int changes) {
+        changesDelivered.add(changes);
+    }
+
+    @Override
+    public void deliveryLag(Duration lag) {
+        lags.add(lag);
+    }
+}
