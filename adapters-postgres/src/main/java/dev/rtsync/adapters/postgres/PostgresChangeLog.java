@@ -89,29 +89,34 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     private record Row(String txid, LoggedChange change) {
     }
 
+    // One statement: the rows, and per row this instance's subscribers as an array. The position
+    // is read by scalar subqueries so that it becomes an index condition: the scan starts at the
+    // position instead of filtering every row already handed on. The subscribers are a correlated
+    // subquery, one index probe per row, on purpose: written as a join, PostgreSQL sized the join
+    // by the LIMIT (2,000 rows) and chose a hash join over a sequential scan of every subscription,
+    // 17 to 80 ms per round with 100,000 subscriptions even when two rows were pending
+    // (docs/benchmarks.md). A probe per row is what a round of any size wants.
+    static final String READ_PENDING = """
+            WITH pending AS (
+                SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
+                FROM app.logging l
+                WHERE l.action <> 0
+                  AND (l.txid, l.seq) > (
+                        (SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),
+                        (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))
+                  AND l.txid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY l.txid, l.seq
+                LIMIT :limit)
+            SELECT p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
+                   ARRAY(SELECT s.connection_id::text
+                         FROM app.rxdb_subscription s
+                         WHERE s.entity_code = p.entity_code AND s.entity_id = p.entity_id
+                           AND s.instance_id = :instance) AS subscribers
+            FROM pending p
+            ORDER BY p.txid, p.seq""";
+
     private List<Row> readRows(Handle handle, int limit) {
-        // One statement: the rows, and per row this instance's subscribers as an array. The position
-        // is read by scalar subqueries so that it becomes an index condition: the scan starts at the
-        // position instead of filtering every row already handed on.
-        return handle.createQuery("""
-                        WITH pending AS (
-                            SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
-                            FROM app.logging l
-                            WHERE l.action <> 0
-                              AND (l.txid, l.seq) > (
-                                    (SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),
-                                    (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))
-                              AND l.txid < pg_snapshot_xmin(pg_current_snapshot())
-                            ORDER BY l.txid, l.seq
-                            LIMIT :limit)
-                        SELECT p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
-                               array_remove(array_agg(s.connection_id::text), NULL) AS subscribers
-                        FROM pending p
-                        LEFT JOIN app.rxdb_subscription s
-                               ON s.entity_code = p.entity_code AND s.entity_id = p.entity_id
-                              AND s.instance_id = :instance
-                        GROUP BY p.txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts
-                        ORDER BY p.txid, p.seq""")
+        return handle.createQuery(READ_PENDING)
                 .bind("instance", instance.value())
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Row(rs.getString("txid"), new LoggedChange(
