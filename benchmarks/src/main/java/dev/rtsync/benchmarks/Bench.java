@@ -39,6 +39,7 @@ final class Bench {
     final long deadlineNanos;
     final long serverPid;
     final Duration heartbeat;
+    final boolean offerDeflate;
     final Path resultsDir;
     private Optional<ServerProcess> server;
 
@@ -61,6 +62,7 @@ final class Bench {
         this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         this.serverPid = options.number("server-pid", 0, 0, Long.MAX_VALUE);
         this.heartbeat = Duration.ofSeconds(options.integer("ping-seconds", 30, 1, 3600));
+        this.offerDeflate = options.flag("deflate", false);
         this.resultsDir = Path.of(options.text("results-dir",
                 Files.isDirectory(Path.of("benchmarks")) ? "benchmarks/results" : "results"));
         startWatchdog(maxSeconds);
@@ -161,7 +163,7 @@ final class Bench {
 
     /** The connections of a run, sending the browsers' heartbeat PING every {@code --ping-seconds}. */
     Fleet fleet(Tokens tokens) {
-        Fleet fleet = new Fleet(target, port, tokens, connectionsPerSource, clientsPerSource, clientThreads);
+        Fleet fleet = new Fleet(target, port, tokens, connectionsPerSource, clientsPerSource, clientThreads, offerDeflate);
         fleet.startHeartbeat(heartbeat);
         return fleet;
     }

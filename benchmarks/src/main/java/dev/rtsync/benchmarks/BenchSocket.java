@@ -26,6 +26,8 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     private volatile boolean closed;
     /** Set at the first PONG: the server accepted the token and the connection works both ways. */
     volatile boolean answeredPing;
+    /** Whether the server accepted {@code permessage-deflate}: then every message is compressed both ways. */
+    volatile boolean compressed;
     private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
     BenchSocket(int index, Handler handler) {
@@ -35,6 +37,8 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketOpen(Session session) {
+        this.compressed = session.getUpgradeResponse().getExtensions().stream()
+                .anyMatch(extension -> "permessage-deflate".equals(extension.getName()));
         this.session = session;
     }
 

@@ -17,13 +17,14 @@ import java.util.concurrent.TimeUnit;
  *       Target: all delivered, and the lag does not grow.</li>
  * </ul>
  *
- * Phases: seed rows, connect, subscribe, let the server settle, commit at the rate, wait for the
- * last deliveries, report. Each phase has its own time limit inside the run's.
+ * Phases: seed rows, connect, subscribe, let the server settle, commit at the rate (first for the
+ * warm-up, then for the measured seconds, without a pause between), wait for the last deliveries,
+ * report. Each phase has its own time limit inside the run's.
  */
 final class ChangeScenario {
 
     private record Shape(int connections, int idsPerConnection, int subscribersPerEntity, double rate,
-                         int seconds, int writers, int rowsPerCommit, boolean synchronousCommit) {
+                         int seconds, int warmUpSeconds, int writers, int rowsPerCommit, boolean synchronousCommit) {
     }
 
     static Report run(Bench bench) throws InterruptedException {
@@ -34,6 +35,7 @@ final class ChangeScenario {
                     bench.options.integer("subscribers-per-entity", 10, 1, 60_000),
                     bench.options.integer("rate", 1_000, 1, 50_000),
                     bench.options.integer("seconds", 30, 1, 600),
+                    bench.options.integer("warmup-seconds", 10, 0, 300),
                     bench.options.integer("writers", 1, 1, 16),
                     bench.options.integer("rows-per-commit", 1, 1, 1_000),
                     bench.options.flag("synchronous-commit", true));
@@ -41,8 +43,9 @@ final class ChangeScenario {
                 int subscribers = bench.options.integer("subscribers", 10_000, 1, 60_000);
                 int rounds = bench.options.integer("rounds", 5, 1, 100);
                 int gapSeconds = bench.options.integer("gap-seconds", 2, 1, 60);
-                yield new Shape(subscribers, 1, subscribers, 1.0 / gapSeconds, rounds * gapSeconds, 1, 1,
-                        bench.options.flag("synchronous-commit", true));
+                int warmUpRounds = bench.options.integer("warmup-rounds", 3, 0, 100);
+                yield new Shape(subscribers, 1, subscribers, 1.0 / gapSeconds, rounds * gapSeconds, warmUpRounds * gapSeconds,
+                        1, 1, bench.options.flag("synchronous-commit", true));
             }
             case "throughput" -> new Shape(
                     bench.options.integer("connections", 1_000, 1, 60_000),
@@ -50,6 +53,7 @@ final class ChangeScenario {
                     bench.options.integer("subscribers-per-entity", 1, 1, 60_000),
                     bench.options.integer("rate", 10_000, 1, 50_000),
                     bench.options.integer("seconds", 30, 1, 600),
+                    bench.options.integer("warmup-seconds", 10, 0, 300),
                     bench.options.integer("writers", 4, 1, 16),
                     bench.options.integer("rows-per-commit", 1, 1, 1_000),
                     bench.options.flag("synchronous-commit", false));
@@ -64,11 +68,13 @@ final class ChangeScenario {
         bench.options.rejectUnread();
         DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
 
-        long plannedLong = Math.max(1, Math.round(shape.rate() * shape.seconds()));
+        long warmUpLong = Math.round(shape.rate() * shape.warmUpSeconds());
+        long plannedLong = warmUpLong + Math.max(1, Math.round(shape.rate() * shape.seconds()));
         if (plannedLong > 2_000_000) {
-            throw new UsageException("rate x seconds is " + plannedLong + " changes; at most 2,000,000 per run");
+            throw new UsageException("rate x (warm-up + seconds) is " + plannedLong + " changes; at most 2,000,000 per run");
         }
         int planned = (int) plannedLong;
+        int warmUp = (int) warmUpLong;
         SubscriptionPlan plan = new SubscriptionPlan(shape.connections(), shape.idsPerConnection(), shape.subscribersPerEntity());
         double gapSeconds = plan.entities / shape.rate();
         if (!bench.scenario.equals("fanout") && gapSeconds < 0.1) {
@@ -91,7 +97,7 @@ final class ChangeScenario {
         Optional<ServerProcess.Sample> idle = bench.sample(false);
         long timelineStart = System.nanoTime();
         Timeline timeline = new Timeline(timelineStart, (int) TimeUnit.NANOSECONDS.toSeconds(bench.secondsLeftNanos()) + 2);
-        DeliveryTracker tracker = new DeliveryTracker(plan, planned, timeline);
+        DeliveryTracker tracker = new DeliveryTracker(plan, planned, warmUp, timeline);
         MessageCounter counter = new MessageCounter(tracker);
         try (Fleet fleet = bench.fleet(tokens)) {
             Fleet.Opened opened = fleet.open(shape.connections(), bench.handshakesInFlight,
@@ -124,7 +130,7 @@ final class ChangeScenario {
 
             // Leave room in the run's bound for draining and closing.
             long writeDeadline = Math.min(bench.deadlineNanos - TimeUnit.SECONDS.toNanos(drainSeconds + 10L),
-                    System.nanoTime() + TimeUnit.SECONDS.toNanos(shape.seconds() + 5L));
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(shape.warmUpSeconds() + shape.seconds() + 5L));
             Optional<ServerProcess.Sample> beforeWrite = bench.sample(false);
             ChangeWriter.Written written = writer.run(tracker, plan, shape.rate(), shape.writers(), writeDeadline);
             Optional<ServerProcess.Sample> afterWrite = bench.sample(false);
@@ -135,15 +141,20 @@ final class ChangeScenario {
 
             long delivered = tracker.delivered();
             Percentiles latency = tracker.latencies();
+            Percentiles warmUpLatency = tracker.warmUpLatencies();
             Percentiles fanOut = tracker.fanOutTimes();
             report.put("connections opened", opened.opened())
                     .put("connects per second", opened.perSecond())
+                    .put("connections with permessage-deflate", fleet.compressedCount())
+                    .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it")
                     .put("subscribed ids per second", subscribeNanos <= 0 ? Double.NaN
                             : counter.subscribedIds.get() / (subscribeNanos / 1e9))
                     .put("entities", plan.entities)
                     .put("subscribers per entity", shape.subscribersPerEntity())
                     .put("seconds between changes of one entity", gapSeconds)
                     .put("changes planned", planned)
+                    .put("warm-up changes", warmUp)
+                    .note("warm-up changes", "the first ones: delivered and counted for missing, left out of latency and fan-out")
                     .put("changes committed", written.commits())
                     .put("changes per transaction", shape.rowsPerCommit())
                     .put("commit rate reached (/s)", written.perSecond())
@@ -166,6 +177,8 @@ final class ChangeScenario {
                     .put("latency p99 (ms)", Percentiles.millis(latency.percentile(99)))
                     .put("latency max (ms)", Percentiles.millis(latency.max()))
                     .put("latency samples", latency.count())
+                    .put("warm-up latency p50 (ms)", Percentiles.millis(warmUpLatency.percentile(50)))
+                    .put("warm-up latency p99 (ms)", Percentiles.millis(warmUpLatency.percentile(99)))
                     .put("full fan-out p50 (ms)", Percentiles.millis(fanOut.percentile(50)))
                     .put("full fan-out max (ms)", Percentiles.millis(fanOut.max()))
                     .note("full fan-out max (ms)", "commit returned -> last subscriber received, over commits that reached all")

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * An INVALIDATE whose version is not above the last one is a duplicate. This is exact as long as
  * one entity's deliveries take less than its gap between changes, which the scenarios keep far
  * above the latencies measured (and report).
+ *
+ * <p>The first {@code warmUpCommits} commits warm the server up (its JIT compiles the delivery
+ * path during them): they count for missing deliveries, but their latencies are kept apart from
+ * the measured ones, as JMH keeps its warm-up iterations apart.
  */
 final class DeliveryTracker {
 
@@ -25,6 +29,7 @@ final class DeliveryTracker {
 
     private final SubscriptionPlan plan;
     private final int plannedCommits;
+    private final int warmUpCommits;
     private final AtomicLongArray commitStarted;   // System.nanoTime() before the UPDATE; 0 = not yet
     private final AtomicLongArray commitReturned;  // after the commit returned; 0 = not yet
     private final AtomicIntegerArray deliveredTo;  // per commit: connections it reached
@@ -33,6 +38,8 @@ final class DeliveryTracker {
     private final int[] nextPosition;              // per slot: position of the first commit still awaited
     private final long[] samples;
     private final AtomicInteger sampleCount = new AtomicInteger();
+    private final long[] warmUpSamples;
+    private final AtomicInteger warmUpSampleCount = new AtomicInteger();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong unexpected = new AtomicLong();
@@ -40,8 +47,16 @@ final class DeliveryTracker {
     private final Timeline timeline;
 
     DeliveryTracker(SubscriptionPlan plan, int plannedCommits, Timeline timeline) {
+        this(plan, plannedCommits, 0, timeline);
+    }
+
+    DeliveryTracker(SubscriptionPlan plan, int plannedCommits, int warmUpCommits, Timeline timeline) {
+        if (warmUpCommits < 0 || warmUpCommits >= plannedCommits) {
+            throw new IllegalArgumentException("warm-up commits must be fewer than the planned " + plannedCommits);
+        }
         this.plan = plan;
         this.plannedCommits = plannedCommits;
+        this.warmUpCommits = warmUpCommits;
         this.commitStarted = new AtomicLongArray(plannedCommits);
         this.commitReturned = new AtomicLongArray(plannedCommits);
         this.deliveredTo = new AtomicIntegerArray(plannedCommits);
@@ -49,11 +64,17 @@ final class DeliveryTracker {
         int slots = plan.connections * plan.idsPerConnection;
         this.lastVersion = new long[slots];
         this.nextPosition = new int[slots];
-        long expectedAtMost = 0;
+        long warmUpAtMost = 0;
+        long measuredAtMost = 0;
         for (int k = 0; k < plannedCommits; k++) {
-            expectedAtMost += plan.subscribers(entityOf(k));
+            if (k < warmUpCommits) {
+                warmUpAtMost += plan.subscribers(entityOf(k));
+            } else {
+                measuredAtMost += plan.subscribers(entityOf(k));
+            }
         }
-        this.samples = new long[(int) Math.min(expectedAtMost, MAX_SAMPLES)];
+        this.samples = new long[(int) Math.min(measuredAtMost, MAX_SAMPLES)];
+        this.warmUpSamples = new long[(int) Math.min(warmUpAtMost, MAX_SAMPLES)];
         this.timeline = timeline;
     }
 
@@ -110,7 +131,7 @@ final class DeliveryTracker {
             } else {
                 latency = nanos - returned;
             }
-            record(latency, nanos);
+            record(k, latency, nanos);
             deliveredTo.incrementAndGet(k);
             lastDelivery.accumulateAndGet(k, nanos, Math::max);
             position++;
@@ -122,11 +143,18 @@ final class DeliveryTracker {
         }
     }
 
-    private void record(long latency, long nanos) {
+    private void record(int commit, long latency, long nanos) {
         delivered.incrementAndGet();
-        int i = sampleCount.getAndIncrement();
-        if (i < samples.length) {
-            samples[i] = latency;
+        if (commit < warmUpCommits) {
+            int i = warmUpSampleCount.getAndIncrement();
+            if (i < warmUpSamples.length) {
+                warmUpSamples[i] = latency;
+            }
+        } else {
+            int i = sampleCount.getAndIncrement();
+            if (i < samples.length) {
+                samples[i] = latency;
+            }
         }
         timeline.delivered(nanos, latency);
     }
@@ -168,18 +196,29 @@ final class DeliveryTracker {
         return beforeCommitReturned.get();
     }
 
+    /** Latencies of the deliveries of the measured commits, those after the warm-up. */
     Percentiles latencies() {
         return Percentiles.of(samples, Math.min(sampleCount.get(), samples.length));
     }
 
+    /** Latencies of the deliveries of the warm-up commits. */
+    Percentiles warmUpLatencies() {
+        return Percentiles.of(warmUpSamples, Math.min(warmUpSampleCount.get(), warmUpSamples.length));
+    }
+
+    int warmUpCommits() {
+        return warmUpCommits;
+    }
+
     /**
      * For each commit that reached every subscriber: the time from its commit returning to the
-     * last subscriber receiving it. Commits still missing someone are left out (they count as missing).
+     * last subscriber receiving it. Commits still missing someone are left out (they count as
+     * missing), and so are the warm-up's.
      */
     Percentiles fanOutTimes() {
         long[] times = new long[plannedCommits];
         int n = 0;
-        for (int k = 0; k < plannedCommits; k++) {
+        for (int k = warmUpCommits; k < plannedCommits; k++) {
             long returned = commitReturned.get(k);
             if (returned != 0 && deliveredTo.get(k) == plan.subscribers(entityOf(k))) {
                 times[n++] = Math.max(0, lastDelivery.get(k) - returned);

@@ -3,6 +3,7 @@ package dev.rtsync.benchmarks;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 import java.io.IOException;
@@ -44,14 +45,20 @@ final class Fleet implements AutoCloseable {
     private final Tokens tokens;
     private final int connectionsPerSource;
     private final int clientsPerSource;
+    private final boolean offerDeflate;
     private final QueuedThreadPool threads;
     private final ScheduledExecutorScheduler scheduler;
     private final List<WebSocketClient[]> clientsBySource = new ArrayList<>();
     private final List<BenchSocket> sockets = new ArrayList<>();
     private volatile Thread heartbeat;
 
-    Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int workerThreads) {
+    /**
+     * @param offerDeflate whether each handshake offers {@code permessage-deflate}, as every browser does
+     */
+    Fleet(InetAddress target, int port, Tokens tokens, int connectionsPerSource, int clientsPerSource, int workerThreads,
+          boolean offerDeflate) {
         this.target = target;
+        this.offerDeflate = offerDeflate;
         this.port = port;
         this.tokens = tokens;
         this.connectionsPerSource = connectionsPerSource;
@@ -155,7 +162,7 @@ final class Fleet implements AutoCloseable {
             started++;
             CompletableFuture<?> connecting;
             try {
-                connecting = clientFor(i).connect(socket, url(target, port, tokens.forConnection(i)));
+                connecting = clientFor(i).connect(socket, url(target, port, tokens.forConnection(i)), upgradeRequest());
             } catch (IOException e) {
                 connecting = CompletableFuture.failedFuture(e);
             }
@@ -182,6 +189,15 @@ final class Fleet implements AutoCloseable {
                 firstFailure.getOrDefault("first", notStarted + stillPending > 0 ? "timed out" : ""));
     }
 
+    /** What the handshake asks for besides the WebSocket itself. */
+    private ClientUpgradeRequest upgradeRequest() {
+        ClientUpgradeRequest request = new ClientUpgradeRequest();
+        if (offerDeflate) {
+            request.addExtensions("permessage-deflate");
+        }
+        return request;
+    }
+
     private static String describe(Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null && cause.getCause() != cause) {
@@ -192,6 +208,17 @@ final class Fleet implements AutoCloseable {
 
     List<BenchSocket> sockets() {
         return sockets;
+    }
+
+    /** Connections on which the server accepted {@code permessage-deflate}. */
+    int compressedCount() {
+        int n = 0;
+        for (BenchSocket socket : sockets) {
+            if (socket.compressed) {
+                n++;
+            }
+        }
+        return n;
     }
 
     int openCount() {

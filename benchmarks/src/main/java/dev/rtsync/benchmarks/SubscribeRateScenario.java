@@ -60,6 +60,8 @@ final class SubscribeRateScenario {
             long ids = counter.subscribedIds.get();
             report.put("connections opened", opened.opened())
                     .put("connects per second", opened.perSecond())
+                    .put("connections with permessage-deflate", fleet.compressedCount())
+                    .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it")
                     .put("SUBSCRIBE messages sent", sent)
                     .put("ids per message", idsPerMessage)
                     .put("SUBSCRIBED received", counter.subscribed.get())

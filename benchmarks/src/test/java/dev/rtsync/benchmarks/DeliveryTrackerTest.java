@@ -72,4 +72,29 @@ class DeliveryTrackerTest {
         assertThat(tracker.beforeCommitReturned()).isEqualTo(1);
         assertThat(tracker.latencies().max()).isZero();
     }
+
+    @Test
+    void the_warm_up_commits_count_for_missing_but_not_in_the_measured_latencies() {
+        DeliveryTracker warmed = new DeliveryTracker(plan, 4, 2, new Timeline(0, 10));
+        warmed.commitStarting(0, 100 * MS); // warm-up: entity 0
+        warmed.commitReturned(0, 101 * MS);
+        warmed.commitStarting(1, 100 * MS); // warm-up: entity 1, reaches one of its two subscribers
+        warmed.commitReturned(1, 101 * MS);
+        warmed.commitStarting(2, 200 * MS); // measured: entity 0
+        warmed.commitReturned(2, 201 * MS);
+        warmed.received(0, plan.idOf(0), 10, 151 * MS);
+        warmed.received(2, plan.idOf(0), 10, 161 * MS);
+        warmed.received(1, plan.idOf(1), 11, 171 * MS);
+        warmed.received(0, plan.idOf(0), 12, 203 * MS);
+        warmed.received(2, plan.idOf(0), 12, 204 * MS);
+
+        assertThat(warmed.latencies().count()).isEqualTo(2);
+        assertThat(warmed.latencies().max()).isEqualTo(3 * MS);
+        assertThat(warmed.warmUpLatencies().count()).isEqualTo(3);
+        assertThat(warmed.warmUpLatencies().max()).isEqualTo(70 * MS);
+        assertThat(warmed.fanOutTimes().count()).isEqualTo(1);
+        assertThat(warmed.fanOutTimes().max()).isEqualTo(3 * MS);
+        assertThat(warmed.expected() - warmed.delivered()).isEqualTo(1); // the warm-up's miss still counts
+        assertThat(warmed.commitsMissingSomeone()).isEqualTo(1);
+    }
 }
