@@ -99,7 +99,7 @@ final class ChangeScenario {
         Timeline timeline = new Timeline(timelineStart, (int) TimeUnit.NANOSECONDS.toSeconds(bench.secondsLeftNanos()) + 2);
         DeliveryTracker tracker = new DeliveryTracker(plan, planned, warmUp, timeline);
         MessageCounter counter = new MessageCounter(tracker);
-        try (Fleet fleet = bench.fleet(tokens)) {
+        try (Fleet fleet = bench.fleet(tokens); ToolPauses toolPauses = new ToolPauses()) {
             Fleet.Opened opened = fleet.open(shape.connections(), bench.handshakesInFlight,
                     Duration.ofNanos(Math.min(bench.connectTimeout.toNanos(), bench.secondsLeftNanos())), counter);
             Optional<ServerProcess.Sample> connected = bench.sample(false);
@@ -199,6 +199,7 @@ final class ChangeScenario {
                         .put("server CPU s: write", Bench.cpuBetween(beforeWrite, afterWrite))
                         .put("server CPU s: drain", Bench.cpuBetween(afterWrite, drained));
             }
+            toolPauses.addTo(report);
             addTimeline(report, timeline.seconds());
         }
         return report;

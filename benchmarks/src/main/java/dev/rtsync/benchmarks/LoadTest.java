@@ -21,6 +21,7 @@ public final class LoadTest {
               latency          N connections, K subscribers per entity, R changes/s: commit -> INVALIDATE latency
               fanout           one change watched by M connections: time until all received it
               throughput       bulk changes (10,000/s): delivered, missing, lag over time
+              floor            no server: one message to each of N loopback TCP connections; the machine's fan-out floor
               jmh [options]    the JMH microbenchmarks (options as for JMH, e.g. -h)
             Environment: PUBSUB_PORT (4001), JWT_SECRET (the server's), DATABASE_URL (postgresql://user:pass@127.0.0.1:5432/db).
             Every --flag can also be given as BENCH_FLAG_NAME. See docs/benchmarks.md for the flags of each scenario.""";
@@ -47,6 +48,12 @@ public final class LoadTest {
 
     static int run(String scenario, String[] args, Map<String, String> env) throws InterruptedException {
         Options options = Options.parse(args, 1, env);
+        if (scenario.equals("floor")) {
+            Report floor = LoopbackFloor.run(options);
+            String resultsDir = java.nio.file.Files.isDirectory(java.nio.file.Path.of("benchmarks")) ? "benchmarks/results" : "results";
+            System.out.println("results appended to " + floor.publish(java.nio.file.Path.of(resultsDir), options.used()));
+            return 0;
+        }
         Bench bench = switch (scenario) {
             case "connections", "subscribe-rate", "latency", "fanout", "throughput" -> new Bench(scenario, options, env);
             default -> throw new UsageException("unknown scenario '" + scenario + "'\n" + USAGE);
