@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -120,6 +121,7 @@ final class ChangeWriter {
         int planned = tracker.plannedCommits();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         AtomicReference<UsageException> failure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong worstBehind = new AtomicLong();
         AtomicLong worstCommit = new AtomicLong();
         AtomicLong done = new AtomicLong();
@@ -136,12 +138,13 @@ final class ChangeWriter {
                 try (PreparedStatement update = connection.prepareStatement(updateSql)) {
                     connection.setAutoCommit(rowsPerCommit == 1);
                     int groups = (planned + rowsPerCommit - 1) / rowsPerCommit;
-                    for (int g = writer; g < groups && failure.get() == null; g += writers) {
+                    for (int g = writer; g < groups && failure.get() == null && !stop.get(); g += writers) {
                         int first = g * rowsPerCommit;
                         int last = Math.min(planned, first + rowsPerCommit);
                         long due = start + (long) (first * 1e9 / rate);
                         long now = System.nanoTime();
-                        if (due > deadlineNanos) {
+                        // A writer behind schedule has its due times in the past: the clock decides too.
+                        if (due > deadlineNanos || now > deadlineNanos) {
                             break;
                         }
                         if (now < due) {
@@ -184,6 +187,12 @@ final class ChangeWriter {
         }
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) + 5_000));
+        }
+        // The deliveries expected are counted from the commits made when this returns: no writer
+        // may commit after that, or its deliveries would count as received but not as expected.
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join();
         }
         for (Connection connection : connections) {
             try {
