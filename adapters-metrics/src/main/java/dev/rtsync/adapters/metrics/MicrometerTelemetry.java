@@ -49,6 +49,11 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    /** Bucket bounds of the delivery round histogram: 1 ms to 10 s. */
+    private static final Duration[] ROUND_BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10)};
     /** Bucket bounds of the rows-per-read histogram. */
     private static final double[] ROW_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_000};
 
@@ -61,6 +66,7 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Counter slowClients;
     private final Counter changesDelivered;
     private final Timer deliveryLag;
+    private final Timer deliveryRound;
     private final DistributionSummary rowsPerRead;
 
     public MicrometerTelemetry() {
@@ -81,6 +87,11 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
                 .description("From a change-log row's created_ts (its writing transaction's start, database clock) "
                         + "to the moment its INVALIDATE messages were queued (this host's clock)")
                 .serviceLevelObjectives(LAG_BUCKETS)
+                .register(registry);
+        deliveryRound = Timer.builder("rtsync.delivery.round")
+                .description("One batch of the change watcher, from the start of its read to the end of its "
+                        + "acknowledgement; reads that found nothing are left out")
+                .serviceLevelObjectives(ROUND_BUCKETS)
                 .register(registry);
         rowsPerRead = DistributionSummary.builder("rtsync.log.read.rows")
                 .description("Change-log rows returned by one read of the log")
@@ -175,6 +186,11 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     @Override
     public void deliveryLag(Duration lag) {
         deliveryLag.record(lag);
+    }
+
+    @Override
+    public void deliveryRound(Duration took) {
+        deliveryRound.record(took);
     }
 
     @Override

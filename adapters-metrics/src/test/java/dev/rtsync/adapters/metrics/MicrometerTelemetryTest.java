@@ -90,6 +90,18 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void the_time_of_a_delivery_round_is_a_histogram_in_seconds() {
+        telemetry.deliveryRound(Duration.ofMillis(3));
+        telemetry.deliveryRound(Duration.ofMillis(300));
+
+        assertThat(value("rtsync_delivery_round_seconds_count")).isEqualTo(2);
+        assertThat(value("rtsync_delivery_round_seconds_sum")).isCloseTo(0.303, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(value("rtsync_delivery_round_seconds_bucket{le=\"0.005\"}")).isEqualTo(1);
+        assertThat(value("rtsync_delivery_round_seconds_bucket{le=\"0.25\"}")).isEqualTo(1);
+        assertThat(value("rtsync_delivery_round_seconds_bucket{le=\"0.5\"}")).isEqualTo(2);
+    }
+
+    @Test
     void rows_per_read_is_a_histogram() {
         telemetry.logRowsRead(0);
         telemetry.logRowsRead(7);

@@ -80,12 +80,15 @@ public final class DeliverPendingChangesUseCase {
     public DeliveryReport deliverPending() {
         DeliveryReport total = DeliveryReport.NOTHING;
         while (true) {
+            Instant start = clock.instant();
             List<LoggedChange> rows = changeLog.readPending(batchSize);
             telemetry.logRowsRead(rows.size());
             if (rows.isEmpty()) {
                 return total;
             }
             total = total.plus(deliver(rows));
+            Duration took = Duration.between(start, clock.instant());
+            telemetry.deliveryRound(took.isNegative() ? Duration.ZERO : took);
             if (rows.size() < batchSize) {
                 return total;
             }

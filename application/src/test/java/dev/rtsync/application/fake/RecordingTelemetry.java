@@ -23,6 +23,7 @@ public final class RecordingTelemetry implements Telemetry {
     public final List<Integer> rowsRead = new CopyOnWriteArrayList<>();
     public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
     public final List<Duration> lags = new CopyOnWriteArrayList<>();
+    public final List<Duration> rounds = new CopyOnWriteArrayList<>();
 
     @Override
     public void messageReceived(String type) {
@@ -62,5 +63,10 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void deliveryLag(Duration lag) {
         lags.add(lag);
+    }
+
+    @Override
+    public void deliveryRound(Duration took) {
+        rounds.add(took);
     }
 }

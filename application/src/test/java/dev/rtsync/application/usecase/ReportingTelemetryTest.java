@@ -1,18 +1,22 @@
 package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.fake.RecordingTelemetry;
+import dev.rtsync.application.port.out.ChangeLog;
+import dev.rtsync.application.port.out.LoggedChange;
 import dev.rtsync.application.port.out.Telemetry;
+import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityId;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The delivery use case tells {@link Telemetry} what an operator watches: rows read, changes delivered, lag. */
+/** The delivery use case tells {@link Telemetry} what an operator watches: rows read, changes delivered, lag, round time. */
 class ReportingTelemetryTest extends RtsyncFixture {
 
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
@@ -54,5 +58,46 @@ class ReportingTelemetryTest extends RtsyncFixture {
         deliver.deliverPending();
 
         assertThat(telemetry.lags).containsExactly(Duration.ZERO);
+    }
+
+    @Test
+    void each_batch_with_rows_reports_its_time_from_the_read_to_the_acknowledgement() {
+        // Reading takes 3 ms and acknowledging 4 ms on this change log's clock.
+        ChangeLog slow = new ChangeLog() {
+            @Override
+            public List<LoggedChange> readPending(int limit) {
+                rtsync.clock.advance(Duration.ofMillis(3));
+                return rtsync.changeLog.readPending(limit);
+            }
+
+            @Override
+            public void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed) {
+                rtsync.clock.advance(Duration.ofMillis(4));
+                rtsync.changeLog.acknowledge(handled, failed);
+            }
+
+            @Override
+            public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
+                return rtsync.changeLog.awaitChanges(fallback);
+            }
+        };
+        DeliverPendingChangesUseCase timed = new DeliverPendingChangesUseCase(
+                slow, rtsync.registry, rtsync.clients, rtsync.clock, 2, telemetry);
+        List<EntityId> projects = newEntities(3);
+        ConnectionId tab = connect(newUser());
+        subscribe(tab, PROJECT, projects);
+        projects.forEach(project -> rtsync.log.append(PROJECT, project, ChangeAction.EDIT));
+
+        timed.deliverPending();
+
+        // Two batches of at most 2 rows (2, then the last one): 3 + 4 ms each.
+        assertThat(telemetry.rounds).containsExactly(Duration.ofMillis(7), Duration.ofMillis(7));
+    }
+
+    @Test
+    void a_read_that_found_nothing_is_not_a_round() {
+        deliver.deliverPending();
+
+        assertThat(telemetry.rounds).isEmpty();
     }
 }

@@ -58,6 +58,14 @@ public interface Telemetry {
     default void deliveryLag(Duration lag) {
     }
 
+    /**
+     * One batch of the change watcher, from the start of its read to the end of its
+     * acknowledgement, took this long. Reads that found nothing are not reported: the figure says
+     * how long the watcher is busy with rows, which bounds how soon the next rows are read.
+     */
+    default void deliveryRound(Duration took) {
+    }
+
     /** {@link #NONE}: an enum, so that the port package holds only interfaces, records and enums. */
     enum Silent implements Telemetry {
         INSTANCE
