@@ -1,12 +1,11 @@
 package dev.rtsync.adapters.postgres;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.application.port.out.LoggedChange;
 import dev.rtsync.application.port.out.WakeUp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -24,35 +23,22 @@ class HeldBackChangesTest {
 
     private static final Duration FALLBACK = Duration.ofSeconds(60);
 
-    private static TestDatabase db;
-    private static PostgresDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private PostgresChangeLog log;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-        database = PostgresDatabase.open(db.url());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        database.close();
-        db.close();
-    }
 
     @AfterEach
     void closeLog() {
         log.close();
-        db.truncate();
     }
 
     @Test
     void a_change_held_back_by_an_older_transaction_is_read_soon_after_that_transaction_ends() throws Exception {
-        log = new PostgresChangeLog(database, "a");
-        try (Connection older = db.connect(); Statement statement = older.createStatement()) {
+        log = new PostgresChangeLog(DB.database(), "a");
+        try (Connection older = DB.connect(); Statement statement = older.createStatement()) {
             older.setAutoCommit(false);
             statement.execute("SELECT pg_current_xact_id()"); // an open transaction with an id: the horizon stops here
-            database.jdbi().useHandle(handle -> handle.execute("INSERT INTO app.project (name) VALUES ('held back')"));
+            DB.database().jdbi().useHandle(handle -> handle.execute("INSERT INTO app.project (name) VALUES ('held back')"));
 
             assertThat(log.awaitChanges(FALLBACK)).isEqualTo(WakeUp.NOTIFIED);
             assertThat(log.readPending(10)).as("behind the horizon").isEmpty();

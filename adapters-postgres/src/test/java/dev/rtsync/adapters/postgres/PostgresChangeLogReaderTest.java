@@ -1,6 +1,6 @@
 package dev.rtsync.adapters.postgres;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.application.port.out.LoggedChange;
 import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.domain.ChangeAction;
@@ -8,11 +8,9 @@ import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.UserId;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,26 +29,9 @@ class PostgresChangeLogReaderTest {
 
     private static final EntityCode PROJECT = EntityCode.of("project");
 
-    private static TestDatabase db;
-    private static PostgresDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-        database = PostgresDatabase.open(db.url());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        database.close();
-        db.close();
-    }
-
-    @BeforeEach
-    void emptyDatabase() {
-        db.truncate();
-    }
 
     @AfterEach
     void closeWhatTheTestOpened() throws Exception {
@@ -61,7 +42,7 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void more_rows_than_one_batch_are_read_in_order_across_batches_exactly_once() {
-        PostgresChangeLog log = changeLog(database, "a");
+        PostgresChangeLog log = changeLog(DB.database(), "a");
         List<Long> logged = IntStream.range(0, 25).mapToObj(i -> logChange(ChangeAction.EDIT)).toList();
 
         List<Long> delivered = new ArrayList<>();
@@ -78,9 +59,9 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void a_transaction_that_commits_after_a_later_one_is_not_skipped() throws SQLException {
-        PostgresChangeLog log = changeLog(database, "a");
+        PostgresChangeLog log = changeLog(DB.database(), "a");
         long before = logChange(ChangeAction.EDIT);
-        try (Connection early = db.connect(); Connection late = db.connect()) {
+        try (Connection early = DB.connect(); Connection late = DB.connect()) {
             early.setAutoCommit(false);
             late.setAutoCommit(false);
             long earlySeq = insertLogRow(early); // takes the lower sequence...
@@ -106,8 +87,8 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void a_transaction_that_took_its_id_first_but_logs_last_is_not_skipped() throws SQLException {
-        PostgresChangeLog log = changeLog(database, "a");
-        try (Connection slow = db.connect(); Connection fast = db.connect()) {
+        PostgresChangeLog log = changeLog(DB.database(), "a");
+        try (Connection slow = DB.connect(); Connection fast = DB.connect()) {
             slow.setAutoCommit(false);
             fast.setAutoCommit(false);
             try (PreparedStatement statement = slow.prepareStatement("SELECT pg_current_xact_id()")) {
@@ -130,8 +111,8 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void a_rolled_back_transaction_does_not_hold_delivery_back() throws SQLException {
-        PostgresChangeLog log = changeLog(database, "a");
-        try (Connection aborted = db.connect()) {
+        PostgresChangeLog log = changeLog(DB.database(), "a");
+        try (Connection aborted = DB.connect()) {
             aborted.setAutoCommit(false);
             insertLogRow(aborted);
             long committed = logChange(ChangeAction.EDIT);
@@ -145,10 +126,10 @@ class PostgresChangeLogReaderTest {
     void two_instances_each_read_every_change_with_their_own_subscribers() {
         EntityId watched = new EntityId(UUID.randomUUID());
         UserId user = new UserId(UUID.randomUUID());
-        new PostgresSubscriptionStore(database, "a").add(new ConnectionId("on-a"), user, PROJECT, List.of(watched));
-        new PostgresSubscriptionStore(database, "b").add(new ConnectionId("on-b"), user, PROJECT, List.of(watched));
-        PostgresChangeLog logA = changeLog(database, "a");
-        PostgresChangeLog logB = changeLog(database, "b");
+        new PostgresSubscriptionStore(DB.database(), "a").add(new ConnectionId("on-a"), user, PROJECT, List.of(watched));
+        new PostgresSubscriptionStore(DB.database(), "b").add(new ConnectionId("on-b"), user, PROJECT, List.of(watched));
+        PostgresChangeLog logA = changeLog(DB.database(), "a");
+        PostgresChangeLog logB = changeLog(DB.database(), "b");
         List<Long> logged = new ArrayList<>();
 
         List<LoggedChange> readByA = new ArrayList<>();
@@ -172,7 +153,7 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void a_failure_between_handing_on_and_marking_delivers_again_and_loses_nothing() {
-        PostgresDatabase crashing = PostgresDatabase.open(db.url());
+        PostgresDatabase crashing = PostgresDatabase.open(DB.url());
         PostgresChangeLog before = new PostgresChangeLog(crashing, "a");
         opened.add(before);
         long sequence = logChange(ChangeAction.EDIT);
@@ -182,7 +163,7 @@ class PostgresChangeLogReaderTest {
         assertThatThrownBy(() -> before.acknowledge(handedOn, List.of()))
                 .isInstanceOf(StorageUnavailableException.class);
 
-        PostgresChangeLog restarted = changeLog(database, "a");
+        PostgresChangeLog restarted = changeLog(DB.database(), "a");
         List<LoggedChange> again = restarted.readPending(10);
         restarted.acknowledge(again, List.of());
 
@@ -195,7 +176,7 @@ class PostgresChangeLogReaderTest {
     @Test
     void a_new_instance_starts_at_the_end_of_the_log() {
         long before = logChange(ChangeAction.EDIT);
-        PostgresChangeLog log = changeLog(database, "new");
+        PostgresChangeLog log = changeLog(DB.database(), "new");
         long after = logChange(ChangeAction.EDIT);
 
         assertThat(log.readPending(10)).extracting(LoggedChange::sequence).containsExactly(after).doesNotContain(before);
@@ -203,8 +184,8 @@ class PostgresChangeLogReaderTest {
 
     @Test
     void a_failed_delivery_stays_failed_when_another_instance_sends_it() {
-        PostgresChangeLog logA = changeLog(database, "a");
-        PostgresChangeLog logB = changeLog(database, "b");
+        PostgresChangeLog logA = changeLog(DB.database(), "a");
+        PostgresChangeLog logB = changeLog(DB.database(), "b");
         long sequence = logChange(ChangeAction.EDIT);
 
         List<LoggedChange> readByA = logA.readPending(10);
@@ -213,7 +194,7 @@ class PostgresChangeLogReaderTest {
         logB.acknowledge(readByB, List.of());
 
         assertThat(syncStatus(sequence)).isEqualTo("failed");
-        boolean processedAtRecorded = database.jdbi().withHandle(h -> h.createQuery(
+        boolean processedAtRecorded = DB.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT sync_processed_ts IS NOT NULL FROM app.logging WHERE seq = :seq")
                 .bind("seq", sequence).mapTo(Boolean.class).one());
         assertThat(processedAtRecorded).isTrue();
@@ -237,7 +218,7 @@ class PostgresChangeLogReaderTest {
     }
 
     private long logChange(EntityId entity, ChangeAction action) {
-        return database.jdbi().withHandle(handle -> handle.createQuery("""
+        return DB.database().jdbi().withHandle(handle -> handle.createQuery("""
                         INSERT INTO app.logging (entity_code, entity_id, action) VALUES ('project', :entity, :action)
                         RETURNING seq""")
                 .bind("entity", entity.value())
@@ -258,7 +239,7 @@ class PostgresChangeLogReaderTest {
     }
 
     private String syncStatus(long sequence) {
-        return database.jdbi().withHandle(handle -> handle
+        return DB.database().jdbi().withHandle(handle -> handle
                 .createQuery("SELECT sync_status FROM app.logging WHERE seq = :seq")
                 .bind("seq", sequence).mapTo(String.class).one());
     }

@@ -1,17 +1,15 @@
 package dev.rtsync.adapters.postgres;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.application.contract.ChangeLogContract;
 import dev.rtsync.application.port.out.ChangeLog;
 import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,26 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresChangeLogTest extends ChangeLogContract {
 
-    private static TestDatabase db;
-    private static PostgresDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private final List<PostgresChangeLog> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-        database = PostgresDatabase.open(db.url());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        database.close();
-        db.close();
-    }
-
-    @BeforeEach
-    void emptyDatabase() {
-        db.truncate();
-    }
 
     @AfterEach
     void closeLogs() {
@@ -50,13 +31,13 @@ class PostgresChangeLogTest extends ChangeLogContract {
 
     @Override
     protected SubscriptionStore storeOfInstance(String instanceId) {
-        return new PostgresSubscriptionStore(database, instanceId);
+        return new PostgresSubscriptionStore(DB.database(), instanceId);
     }
 
     @Override
     protected ChangeLog changeLogOfInstance(String instanceId) {
-        // A new object each time, as a restarted instance would make; the position lives in the database.
-        PostgresChangeLog log = new PostgresChangeLog(database, instanceId);
+        // A new object each time, as a restarted instance would make; the position lives in the DB.database().
+        PostgresChangeLog log = new PostgresChangeLog(DB.database(), instanceId);
         opened.add(log);
         return log;
     }
@@ -64,7 +45,7 @@ class PostgresChangeLogTest extends ChangeLogContract {
     /** As the REST API logs: plain SQL naming only entity_code, entity_id and action. */
     @Override
     protected long logChange(EntityCode code, EntityId entity, ChangeAction action) {
-        return database.jdbi().withHandle(handle -> handle.createQuery("""
+        return DB.database().jdbi().withHandle(handle -> handle.createQuery("""
                         INSERT INTO app.logging (entity_code, entity_id, action) VALUES (:code, :entity, :action)
                         RETURNING seq""")
                 .bind("code", code.value())
@@ -76,7 +57,7 @@ class PostgresChangeLogTest extends ChangeLogContract {
 
     @Override
     protected Status syncStatusOf(long sequence) {
-        String status = database.jdbi().withHandle(handle -> handle
+        String status = DB.database().jdbi().withHandle(handle -> handle
                 .createQuery("SELECT sync_status FROM app.logging WHERE seq = :seq")
                 .bind("seq", sequence)
                 .mapTo(String.class)
@@ -100,7 +81,7 @@ class PostgresChangeLogTest extends ChangeLogContract {
         log.acknowledge(rows, Set.of());
 
         // Hikari hands a thread back the connection it used last, so this is the one the acknowledgement ran on.
-        String setting = database.jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
+        String setting = DB.database().jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
                 .mapTo(String.class).one());
         assertThat(setting).isEqualTo("on");
         assertThat(syncStatusOf(rows.getFirst().sequence())).isEqualTo(Status.SENT);
@@ -115,7 +96,7 @@ class PostgresChangeLogTest extends ChangeLogContract {
      */
     @Test
     void reading_pending_rows_finds_their_subscribers_by_index_not_by_scanning_every_subscription() {
-        database.jdbi().useHandle(handle -> {
+        DB.database().jdbi().useHandle(handle -> {
             handle.execute("""
                     INSERT INTO app.logging (entity_code, entity_id, action)
                     SELECT 'project', gen_random_uuid(), 1 FROM generate_series(1, 30000)""");
@@ -152,7 +133,7 @@ class PostgresChangeLogTest extends ChangeLogContract {
      */
     @Test
     void the_check_for_rows_after_the_position_walks_the_index_not_the_whole_log() {
-        database.jdbi().useHandle(handle -> {
+        DB.database().jdbi().useHandle(handle -> {
             handle.execute("""
                     INSERT INTO app.logging (entity_code, entity_id, action)
                     SELECT 'project', gen_random_uuid(), 1 FROM generate_series(1, 30000)""");

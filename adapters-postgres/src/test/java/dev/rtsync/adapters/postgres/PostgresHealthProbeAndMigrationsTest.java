@@ -1,11 +1,11 @@
 package dev.rtsync.adapters.postgres;
 
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.adapters.postgres.testing.TestDatabase;
 import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.domain.ConnectionId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,21 +18,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PostgresHealthProbeAndMigrationsTest {
 
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        db.close();
-    }
+    @RegisterExtension
+    static final PostgresTestDatabase DB = new PostgresTestDatabase();
 
     @Test
     void a_migrated_database_is_healthy_and_migrating_again_changes_nothing() {
-        try (PostgresDatabase database = PostgresDatabase.open(db.url())) {
+        try (PostgresDatabase database = PostgresDatabase.open(DB.url())) {
             assertThat(Migrations.migrate(database.dataSource())).isZero();
             assertThat(new PostgresHealthProbe(database, Duration.ofSeconds(2)).problem()).isEmpty();
         }
@@ -68,7 +59,7 @@ class PostgresHealthProbeAndMigrationsTest {
 
     @Test
     void the_pool_reports_its_usage() {
-        try (PostgresDatabase database = PostgresDatabase.open(db.url(), new PostgresDatabase.Settings(4, Duration.ofSeconds(3)))) {
+        try (PostgresDatabase database = PostgresDatabase.open(DB.url(), new PostgresDatabase.Settings(4, Duration.ofSeconds(3)))) {
             database.jdbi().useHandle(handle -> {
                 PostgresDatabase.PoolUsage whileHeld = database.poolUsage();
                 assertThat(whileHeld.active()).isEqualTo(1);

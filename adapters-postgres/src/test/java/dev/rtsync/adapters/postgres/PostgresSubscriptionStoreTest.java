@@ -6,6 +6,7 @@ import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.Subscription;
 import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,44 +21,24 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.application.contract.SubscriptionStoreContract;
 import dev.rtsync.application.port.out.SubscriptionStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
 class PostgresSubscriptionStoreTest extends SubscriptionStoreContract {
 
-    private static TestDatabase db;
-    private static PostgresDatabase database;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-        database = PostgresDatabase.open(db.url());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        database.close();
-        db.close();
-    }
-
-    @BeforeEach
-    void emptyDatabase() {
-        db.truncate();
-    }
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
 
     @Override
     protected SubscriptionStore storeOfInstance(String instanceId) {
-        return new PostgresSubscriptionStore(database, instanceId);
+        return new PostgresSubscriptionStore(DB.database(), instanceId);
     }
 
     /** Many connections subscribing at once: their rows are inserted together, and each gets exactly its own. */
     @Test
     void concurrent_subscribes_of_many_connections_each_store_exactly_their_own_rows() throws Exception {
-        PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, "burst");
+        PostgresSubscriptionStore store = new PostgresSubscriptionStore(DB.database(), "burst");
         EntityCode project = EntityCode.of("project");
         int connections = 200;
         Map<ConnectionId, List<EntityId>> wanted = new ConcurrentHashMap<>();

@@ -1,11 +1,10 @@
 package dev.rtsync.adapters.postgres;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.application.port.out.WakeUp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,21 +22,9 @@ class WakeUpTest {
 
     private static final Duration FALLBACK = Duration.ofSeconds(60);
 
-    private static TestDatabase db;
-    private static PostgresDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = new PostgresTestDatabase();
     private PostgresChangeLog log;
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.create();
-        database = PostgresDatabase.open(db.url());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        database.close();
-        db.close();
-    }
 
     @AfterEach
     void closeLog() {
@@ -46,18 +33,18 @@ class WakeUpTest {
 
     @Test
     void a_commit_to_an_entity_table_wakes_the_watcher_long_before_the_fallback() throws Exception {
-        log = new PostgresChangeLog(database, "a");
+        log = new PostgresChangeLog(DB.database(), "a");
         CompletableFuture<WakeUp> wakeUp = waitInBackground(log, FALLBACK);
 
-        database.jdbi().useHandle(handle -> handle.execute("INSERT INTO app.task (name) VALUES ('wake up')"));
+        DB.database().jdbi().useHandle(handle -> handle.execute("INSERT INTO app.task (name) VALUES ('wake up')"));
 
         assertThat(wakeUp.get(10, TimeUnit.SECONDS)).isEqualTo(WakeUp.NOTIFIED);
     }
 
     @Test
     void view_rows_alone_wake_nobody() throws Exception {
-        log = new PostgresChangeLog(database, "a");
-        database.jdbi().useHandle(handle -> handle.execute(
+        log = new PostgresChangeLog(DB.database(), "a");
+        DB.database().jdbi().useHandle(handle -> handle.execute(
                 "INSERT INTO app.logging (entity_code, entity_id, action) VALUES ('project', gen_random_uuid(), 0)"));
 
         assertThat(log.awaitChanges(Duration.ofMillis(300))).isEqualTo(WakeUp.FALLBACK_POLL);
@@ -65,8 +52,8 @@ class WakeUpTest {
 
     @Test
     void after_losing_its_connection_the_listener_reconnects_and_hears_commits_again() throws Exception {
-        log = new PostgresChangeLog(database, "a");
-        database.jdbi().useHandle(handle -> handle.execute("""
+        log = new PostgresChangeLog(DB.database(), "a");
+        DB.database().jdbi().useHandle(handle -> handle.execute("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                 WHERE datname = current_database() AND application_name = 'rtsync-listener'"""));
 
@@ -76,14 +63,14 @@ class WakeUpTest {
         assertThat(log.awaitChanges(Duration.ofMillis(200))).isEqualTo(WakeUp.FALLBACK_POLL);
 
         CompletableFuture<WakeUp> wakeUp = waitInBackground(log, FALLBACK);
-        database.jdbi().useHandle(handle -> handle.execute("INSERT INTO app.project (name) VALUES ('heard')"));
+        DB.database().jdbi().useHandle(handle -> handle.execute("INSERT INTO app.project (name) VALUES ('heard')"));
 
         assertThat(wakeUp.get(10, TimeUnit.SECONDS)).isEqualTo(WakeUp.NOTIFIED);
     }
 
     @Test
     void interrupting_the_waiting_thread_ends_the_wait() throws Exception {
-        log = new PostgresChangeLog(database, "a");
+        log = new PostgresChangeLog(DB.database(), "a");
         CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
         CountDownLatch waiting = new CountDownLatch(1);
         Thread watcher = Thread.ofVirtual().start(() -> {

@@ -1,13 +1,12 @@
 package dev.rtsync.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,31 +23,21 @@ import static org.awaitility.Awaitility.await;
 class ChangeToBrowserTest {
 
     private static final String INSTANCE = "e2e-single";
-    private static TestDatabase database;
-    private static RestApi api;
+
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
+    private static final RestApi api = new RestApi(DB::connect);
     private Rtsync service;
     private final UUID alice = UUID.randomUUID();
 
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create();
-        api = new RestApi(database);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
-
     @BeforeEach
     void startService() {
-        service = Instances.start(database, INSTANCE);
+        service = Instances.start(DB.testDatabase(), INSTANCE);
     }
 
     @AfterEach
     void stopService() {
         service.stop();
-        database.truncate();
     }
 
     private Browser openTab(UUID user) {

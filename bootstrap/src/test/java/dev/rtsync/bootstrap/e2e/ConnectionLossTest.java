@@ -1,12 +1,11 @@
 package dev.rtsync.bootstrap.e2e;
 
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,31 +21,20 @@ import static org.awaitility.Awaitility.await;
 /** The database stays up but rtsync's connections to it are killed (issue 7): nothing is lost. */
 class ConnectionLossTest {
 
-    private static TestDatabase database;
-    private static RestApi api;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
+    private static final RestApi api = new RestApi(DB::connect);
     private Rtsync service;
     private final UUID alice = UUID.randomUUID();
 
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create();
-        api = new RestApi(database);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
-
     @BeforeEach
     void startService() {
-        service = Instances.start(database, "connection-loss");
+        service = Instances.start(DB.testDatabase(), "connection-loss");
     }
 
     @AfterEach
     void stopService() {
         service.stop();
-        database.truncate();
     }
 
     @Test
@@ -94,7 +82,7 @@ class ConnectionLossTest {
     }
 
     private static int queryInt(String sql) throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+        try (Connection connection = DB.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getInt(1);

@@ -1,12 +1,10 @@
 package dev.rtsync.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rtsync.adapters.postgres.testing.TestDatabase;
+import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,30 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Several instances on one database, restarts, kills and graceful stops (NOTES.md points 4 and 7). */
 class InstancesTest {
 
-    private static TestDatabase database;
-    private static RestApi api;
+    @RegisterExtension
+    static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
+    private static final RestApi api = new RestApi(DB::connect);
     private final UUID alice = UUID.randomUUID();
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create();
-        api = new RestApi(database);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        database.close();
-    }
-
-    @AfterEach
-    void emptyTables() {
-        database.truncate();
-    }
 
     @Test
     void two_instances_each_deliver_every_change_to_their_own_clients() {
         List<UUID> projects = IntStream.range(0, 20).mapToObj(i -> api.createProject(alice, "p" + i)).toList();
-        try (Rtsync a = Instances.start(database, "e2e-a"); Rtsync b = Instances.start(database, "e2e-b");
+        try (Rtsync a = Instances.start(DB.testDatabase(), "e2e-a");
+             Rtsync b = Instances.start(DB.testDatabase(), "e2e-b");
              Browser onA = Browser.open(a.port(), Instances.token(alice));
              Browser onB = Browser.open(b.port(), Instances.token(alice))) {
             onA.subscribe("project", projects);
@@ -66,8 +50,8 @@ class InstancesTest {
     @Test
     void when_one_instance_is_killed_the_survivors_clients_miss_nothing_and_its_restart_removes_its_rows() throws Exception {
         List<UUID> projects = IntStream.range(0, 5).mapToObj(i -> api.createProject(alice, "p" + i)).toList();
-        Map<String, String> environment = Instances.environment(database, "e2e-killed");
-        try (Rtsync survivor = Instances.start(database, "e2e-survivor");
+        Map<String, String> environment = Instances.environment(DB.testDatabase(), "e2e-killed");
+        try (Rtsync survivor = Instances.start(DB.testDatabase(), "e2e-survivor");
              Browser onSurvivor = Browser.open(survivor.port(), Instances.token(alice))) {
             onSurvivor.subscribe("project", projects);
             try (ServiceProcess killed = ServiceProcess.start(environment);
@@ -85,7 +69,7 @@ class InstancesTest {
             assertThat(newestVersions(onSurvivor)).isEqualTo(expected);
         }
 
-        Rtsync restarted = Instances.start(database, "e2e-killed");
+        Rtsync restarted = Instances.start(DB.testDatabase(), "e2e-killed");
         try {
             assertThat(api.subscriptionRows("e2e-killed")).isZero();
         } finally {
@@ -95,7 +79,7 @@ class InstancesTest {
 
     @Test
     void sigterm_closes_every_client_with_1001_leaves_no_rows_and_exits_0() throws Exception {
-        try (ServiceProcess service = ServiceProcess.start(Instances.environment(database, "e2e-terminated"));
+        try (ServiceProcess service = ServiceProcess.start(Instances.environment(DB.testDatabase(), "e2e-terminated"));
              Browser first = Browser.open(service.port(), Instances.token(alice));
              Browser second = Browser.open(service.port(), Instances.token(UUID.randomUUID()))) {
             first.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID()));

@@ -20,7 +20,8 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * A fresh, migrated PostgreSQL database for one test class, dropped by {@link #close()}.
+ * A fresh, migrated PostgreSQL database for one test class, dropped by {@link #close()}. A test
+ * class usually gets one through {@link PostgresTestDatabase}; by hand:
  *
  * <pre>{@code
  * static TestDatabase db;
