@@ -2,9 +2,7 @@ package dev.rtsync.adapters.websocket;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -36,22 +34,10 @@ class CompressionRefusedTest {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
 
-            String response = readHeaders(socket.getInputStream());
+            String response = RawClient.readHeaders(socket.getInputStream());
 
             assertThat(response).startsWith("HTTP/1.1 101");
             assertThat(response.toLowerCase(Locale.ROOT)).doesNotContain("sec-websocket-extensions");
         }
-    }
-
-    private static String readHeaders(InputStream in) throws IOException {
-        ByteArrayOutputStream headers = new ByteArrayOutputStream();
-        while (!headers.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            headers.write(b);
-        }
-        return headers.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -256,21 +255,8 @@ class HostileFramesTest {
                     + "Sec-WebSocket-Version: 13\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             RawSocket raw = new RawSocket(socket);
-            assertThat(raw.readHeaders()).startsWith("HTTP/1.1 101");
+            assertThat(RawClient.readHeaders(raw.in)).startsWith("HTTP/1.1 101");
             return raw;
-        }
-
-        private String readHeaders() throws IOException {
-            ByteArrayOutputStream headers = new ByteArrayOutputStream();
-            InputStream stream = in;
-            while (!headers.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = stream.read();
-                if (b < 0) {
-                    break;
-                }
-                headers.write(b);
-            }
-            return headers.toString(StandardCharsets.US_ASCII);
         }
 
         void sendFrame(int opcode, byte[] payload) throws IOException {

@@ -46,8 +46,8 @@ final class RawClient implements AutoCloseable {
         return new RawClient(socket);
     }
 
-    /** Reads the handshake response and not one byte more. */
-    private static String readHeaders(InputStream in) throws IOException {
+    /** Reads the handshake response and not one byte more, so the frames after it stay in the stream. */
+    static String readHeaders(InputStream in) throws IOException {
         ByteArrayOutputStream headers = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
