@@ -63,9 +63,13 @@ final class Bench {
         this.serverPid = options.number("server-pid", 0, 0, Long.MAX_VALUE);
         this.heartbeat = Duration.ofSeconds(options.integer("ping-seconds", 30, 1, 3600));
         this.offerDeflate = options.flag("deflate", false);
-        this.resultsDir = Path.of(options.text("results-dir",
-                Files.isDirectory(Path.of("benchmarks")) ? "benchmarks/results" : "results"));
+        this.resultsDir = resultsDir(options);
         startWatchdog(maxSeconds);
+    }
+
+    /** Where the JSON lines go: {@code --results-dir}, else benchmarks/results from the repository root. */
+    static Path resultsDir(Options options) {
+        return Path.of(options.text("results-dir", Files.isDirectory(Path.of("benchmarks")) ? "benchmarks/results" : "results"));
     }
 
     /** Ephemeral ports of one address pair, less a margin for everything else on the machine. */
@@ -159,6 +163,12 @@ final class Bench {
             // unreadable: no check
         }
         return -1;
+    }
+
+    /** How many connections the server let compress, in every report of a scenario that opens some. */
+    static void putCompression(Report report, Fleet fleet) {
+        report.put("connections with permessage-deflate", fleet.compressedCount())
+                .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it");
     }
 
     /** The connections of a run, sending the browsers' heartbeat PING every {@code --ping-seconds}. */

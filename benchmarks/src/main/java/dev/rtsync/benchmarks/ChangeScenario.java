@@ -145,8 +145,6 @@ final class ChangeScenario {
             Percentiles fanOut = tracker.fanOutTimes();
             report.put("connections opened", opened.opened())
                     .put("connects per second", opened.perSecond())
-                    .put("connections with permessage-deflate", fleet.compressedCount())
-                    .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it")
                     .put("subscribed ids per second", subscribeNanos <= 0 ? Double.NaN
                             : counter.subscribedIds.get() / (subscribeNanos / 1e9))
                     .put("entities", plan.entities)
@@ -184,6 +182,7 @@ final class ChangeScenario {
                     .note("full fan-out max (ms)", "commit returned -> last subscriber received, over commits that reached all")
                     .put("ERRORs", counter.errors.get())
                     .put("closed by server", counter.closedByServer.get());
+            Bench.putCompression(report, fleet);
             if (!counter.firstError.get().isEmpty()) {
                 report.put("first ERROR", counter.firstError.get());
             }

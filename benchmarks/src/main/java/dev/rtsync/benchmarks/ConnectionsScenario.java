@@ -55,8 +55,6 @@ final class ConnectionsScenario {
                     .put("connections opened", opened.opened())
                     .put("connections failed", opened.failed())
                     .put("connects per second", opened.perSecond())
-                    .put("connections with permessage-deflate", fleet.compressedCount())
-                    .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it")
                     .put("connect phase seconds", opened.elapsedNanos() / 1e9)
                     .put("connections that answered PING (authenticated and alive)", answered)
                     .put("seconds until every connection answered PING", pingNanos / 1e9)
@@ -67,6 +65,7 @@ final class ConnectionsScenario {
                     .put("load tool heap after GC (KB)", toolHeapKb)
                     .put("load tool RSS (KB)", toolRssKb)
                     .note("load tool RSS (KB)", "the client side shares the machine with the server");
+            Bench.putCompression(report, fleet);
             if (!opened.firstFailure().isEmpty()) {
                 report.put("first connect failure", opened.firstFailure());
             }

@@ -206,10 +206,6 @@ final class DeliveryTracker {
         return Percentiles.of(warmUpSamples, Math.min(warmUpSampleCount.get(), warmUpSamples.length));
     }
 
-    int warmUpCommits() {
-        return warmUpCommits;
-    }
-
     /**
      * For each commit that reached every subscriber: the time from its commit returning to the
      * last subscriber receiving it. Commits still missing someone are left out (they count as

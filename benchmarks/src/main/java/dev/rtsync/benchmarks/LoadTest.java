@@ -1,5 +1,6 @@
 package dev.rtsync.benchmarks;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -49,9 +50,9 @@ public final class LoadTest {
     static int run(String scenario, String[] args, Map<String, String> env) throws InterruptedException {
         Options options = Options.parse(args, 1, env);
         if (scenario.equals("floor")) {
+            Path resultsDir = Bench.resultsDir(options); // read before the floor refuses flags nobody read
             Report floor = LoopbackFloor.run(options);
-            String resultsDir = java.nio.file.Files.isDirectory(java.nio.file.Path.of("benchmarks")) ? "benchmarks/results" : "results";
-            System.out.println("results appended to " + floor.publish(java.nio.file.Path.of(resultsDir), options.used()));
+            System.out.println("results appended to " + floor.publish(resultsDir, options.used()));
             return 0;
         }
         Bench bench = switch (scenario) {

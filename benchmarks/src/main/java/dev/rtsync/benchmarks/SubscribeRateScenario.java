@@ -60,8 +60,6 @@ final class SubscribeRateScenario {
             long ids = counter.subscribedIds.get();
             report.put("connections opened", opened.opened())
                     .put("connects per second", opened.perSecond())
-                    .put("connections with permessage-deflate", fleet.compressedCount())
-                    .note("connections with permessage-deflate", "offered with --deflate true, as browsers do; the server may refuse it")
                     .put("SUBSCRIBE messages sent", sent)
                     .put("ids per message", idsPerMessage)
                     .put("SUBSCRIBED received", counter.subscribed.get())
@@ -73,6 +71,7 @@ final class SubscribeRateScenario {
                     .note("subscribed ids per second", "target >= 100,000")
                     .put("SUBSCRIBE messages per second", elapsed <= 0 ? Double.NaN : counter.subscribed.get() / (elapsed / 1e9))
                     .put("server CPU s: subscribe", Bench.cpuBetween(before, after));
+            Bench.putCompression(report, fleet);
             after.ifPresent(s -> report.put("server RSS after subscribe (KB)", s.rssKb()));
             if (!counter.firstError.get().isEmpty()) {
                 report.put("first ERROR", counter.firstError.get());
