@@ -2,9 +2,6 @@ package dev.rtsync.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
-import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,22 +24,10 @@ class ChangeToBrowserTest {
     @RegisterExtension
     static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private static final RestApi api = new RestApi(DB::connect);
-    private Rtsync service;
+
+    @RegisterExtension
+    final RunningInstance rtsync = new RunningInstance(DB, INSTANCE);
     private final UUID alice = UUID.randomUUID();
-
-    @BeforeEach
-    void startService() {
-        service = Instances.start(DB.testDatabase(), INSTANCE);
-    }
-
-    @AfterEach
-    void stopService() {
-        service.stop();
-    }
-
-    private Browser openTab(UUID user) {
-        return Browser.open(service.port(), Instances.token(user));
-    }
 
     /** Rows written before a test subscribes are delivered (to nobody) before it starts. */
     private void awaitLogDelivered() {
@@ -53,7 +38,7 @@ class ChangeToBrowserTest {
     void an_update_reaches_the_subscribed_browser_as_invalidate_well_under_a_second() {
         List<UUID> projects = List.of(api.createProject(alice, "a"), api.createProject(alice, "b"), api.createProject(alice, "c"));
         awaitLogDelivered();
-        try (Browser tab = openTab(alice)) {
+        try (Browser tab = rtsync.openTab(alice)) {
             assertThat(tab.subscribe("project", projects)).isEqualTo(3);
 
             long committedAt = System.nanoTime();
@@ -76,7 +61,7 @@ class ChangeToBrowserTest {
     @Test
     void create_and_delete_arrive_with_their_actions_and_increasing_versions() {
         UUID project = UUID.randomUUID();
-        try (Browser tab = openTab(alice)) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.subscribe("project", List.of(project));
 
             api.createProject(alice, project, "new");
@@ -92,7 +77,7 @@ class ChangeToBrowserTest {
 
     @Test
     void ping_is_answered_pong() {
-        try (Browser tab = openTab(alice)) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.send("{\"type\":\"PING\"}");
 
             assertThat(tab.next("PONG").message().toString()).isEqualTo("{\"type\":\"PONG\"}");
@@ -101,7 +86,7 @@ class ChangeToBrowserTest {
 
     @Test
     void a_refreshed_token_keeps_the_connection_and_another_users_token_closes_it() {
-        try (Browser tab = openTab(alice)) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.send("{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + Instances.token(alice) + "\"}}");
             tab.send("{\"type\":\"PING\"}");
             tab.next("PONG");
@@ -119,7 +104,7 @@ class ChangeToBrowserTest {
         UUID alicesProject = api.createProject(alice, "alice's");
         UUID bobsProject = api.createProject(bob, "bob's");
         awaitLogDelivered();
-        try (Browser aliceTab = openTab(alice); Browser bobTab = openTab(bob)) {
+        try (Browser aliceTab = rtsync.openTab(alice); Browser bobTab = rtsync.openTab(bob)) {
             aliceTab.subscribe("project", List.of(alicesProject));
             bobTab.subscribe("project", List.of(bobsProject));
 
@@ -135,7 +120,7 @@ class ChangeToBrowserTest {
 
     @Test
     void a_closed_connection_leaves_no_subscription_rows() {
-        Browser tab = openTab(alice);
+        Browser tab = rtsync.openTab(alice);
         tab.subscribe("project", List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()));
         assertThat(api.subscriptionRows(INSTANCE)).isEqualTo(3);
 
@@ -146,7 +131,7 @@ class ChangeToBrowserTest {
 
     @Test
     void a_bad_token_is_refused_with_auth_failed_and_4001() {
-        try (Browser tab = Browser.open(service.port(), "not-a-token")) {
+        try (Browser tab = Browser.open(rtsync.port(), "not-a-token")) {
             assertThat(tab.next("ERROR").payload().path("code").asText()).isEqualTo("AUTH_FAILED");
             assertThat(tab.awaitClose()).isEqualTo(4001);
         }

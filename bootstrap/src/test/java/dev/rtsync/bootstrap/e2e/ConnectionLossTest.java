@@ -1,9 +1,6 @@
 package dev.rtsync.bootstrap.e2e;
 
 import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
-import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,23 +21,15 @@ class ConnectionLossTest {
     @RegisterExtension
     static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private static final RestApi api = new RestApi(DB::connect);
-    private Rtsync service;
+
+    @RegisterExtension
+    final RunningInstance rtsync = new RunningInstance(DB, "connection-loss");
     private final UUID alice = UUID.randomUUID();
-
-    @BeforeEach
-    void startService() {
-        service = Instances.start(DB.testDatabase(), "connection-loss");
-    }
-
-    @AfterEach
-    void stopService() {
-        service.stop();
-    }
 
     @Test
     void a_killed_notification_connection_is_replaced_and_changes_keep_coming() throws SQLException {
         UUID project = api.createProject(alice, "p");
-        try (Browser tab = Browser.open(service.port(), Instances.token(alice))) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.subscribe("project", List.of(project));
 
             assertThat(terminate("query LIKE 'LISTEN%'")).as("listener connections killed").isEqualTo(1);
@@ -55,7 +44,7 @@ class ConnectionLossTest {
     @Test
     void killed_pool_connections_are_replaced_and_nothing_is_lost() throws SQLException {
         UUID project = api.createProject(alice, "p");
-        try (Browser tab = Browser.open(service.port(), Instances.token(alice))) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.subscribe("project", List.of(project));
 
             assertThat(terminate("true")).as("all of rtsync's connections killed").isPositive();

@@ -2,9 +2,6 @@ package dev.rtsync.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
-import dev.rtsync.bootstrap.Rtsync;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,18 +30,10 @@ class OperationsTest {
     @RegisterExtension
     static final PostgresTestDatabase DB = PostgresTestDatabase.truncatedBeforeEach();
     private static final RestApi api = new RestApi(DB::connect);
-    private Rtsync service;
+
+    @RegisterExtension
+    final RunningInstance rtsync = new RunningInstance(DB, "e2e-operations");
     private final UUID alice = UUID.randomUUID();
-
-    @BeforeEach
-    void startService() {
-        service = Instances.start(DB.testDatabase(), "e2e-operations");
-    }
-
-    @AfterEach
-    void stopService() {
-        service.stop();
-    }
 
     @Test
     void the_metrics_move_when_a_browser_subscribes_and_receives_a_committed_change() {
@@ -53,7 +42,7 @@ class OperationsTest {
         Map<String, Double> before = scrape();
         assertThat(before).containsEntry("rtsync_connections", 0.0).containsEntry("rtsync_subscriptions", 0.0);
 
-        try (Browser tab = Browser.open(service.port(), Instances.token(alice))) {
+        try (Browser tab = rtsync.openTab(alice)) {
             tab.subscribe("project", List.of(project));
             api.renameProject(alice, project, "renamed");
             tab.next("INVALIDATE");
@@ -128,7 +117,7 @@ class OperationsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rtsync.port() + path))
                 .timeout(Browser.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
