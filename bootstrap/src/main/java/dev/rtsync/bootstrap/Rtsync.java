@@ -117,7 +117,6 @@ public final class Rtsync implements AutoCloseable {
         PostgresChangeLog changeLog = new PostgresChangeLog(database, config.instanceId());
         opened.push(changeLog);
         PostgresInstanceRegistry instances = new PostgresInstanceRegistry(database, config.instanceId(), changeLog);
-        instances.register();
 
         WebSocketSettings webSocket = WebSocketSettings.DEFAULTS
                 .withPort(config.port())
@@ -145,14 +144,20 @@ public final class Rtsync implements AutoCloseable {
                 new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, config.tokenWarning());
         KeepAliveUseCase keepAlive = new KeepAliveUseCase(instances, registry, clients, disconnect, telemetry, clock,
                 config.heartbeatInterval(), config.deadAfter());
+        // Two threads: a clean-up that takes its time never delays this instance's own heartbeat. The
+        // heartbeat starts with the registration, so a slow start (the server's, the JIT's) never
+        // looks like silence to the others.
+        ScheduledExecutorService liveness = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("rtsync-liveness-", 1).daemon(true).factory());
+        opened.push(liveness::shutdownNow);
+        instances.register();
+        long heartbeatMillis = config.heartbeatInterval().toMillis();
+        liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
 
         Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
                 new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> telemetry.wokeUp(cause)));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
-        // Two threads: a clean-up that takes its time never delays this instance's own heartbeat.
-        ScheduledExecutorService liveness = Executors.newScheduledThreadPool(2,
-                Thread.ofPlatform().name("rtsync-liveness-", 1).daemon(true).factory());
         telemetry.watchConnections(registry).watchPool(
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
@@ -167,8 +172,6 @@ public final class Rtsync implements AutoCloseable {
                     runSafely(disconnect::retryFailedRemovals);
                 },
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        long heartbeatMillis = config.heartbeatInterval().toMillis();
-        liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
