@@ -28,7 +28,11 @@ import java.util.List;
  */
 public final class PostgresInstanceRegistry implements InstanceRegistry {
 
-    /** How long the row of a dead instance stays once its rows are gone, so that it still finds itself dead if it comes back. */
+    /**
+     * How long the row of a dead instance stays after it was declared dead: rows the dead instance
+     * still writes before it notices (a SUBSCRIBE just after it runs again) are removed meanwhile;
+     * afterwards its id has no row, and rows of such ids are never touched.
+     */
     static final Duration TOMBSTONE_KEPT = Duration.ofDays(1);
 
     private final Jdbi jdbi;
