@@ -111,18 +111,24 @@ class PostgresInstanceRegistryTest extends InstanceRegistryContract {
         assertThat(cleaner.declareSilentInstancesDead(DEAD_AFTER, 10)).as("its heartbeat went through").isEmpty();
     }
 
+    /** The statement's plan as the adapter runs it: through the instance index, never a scan of every subscription. */
     @Test
-    void the_clean_up_finds_a_dead_instances_subscriptions_by_index() throws Exception {
+    void a_batch_of_a_dead_instances_subscriptions_is_found_by_index() throws Exception {
         try (Connection connection = DB.connect(); var statement = connection.createStatement()) {
-            statement.execute("SET enable_seqscan = off");
-            try (ResultSet plan = statement.executeQuery("""
-                    EXPLAIN SELECT 1 FROM app.rxdb_subscription WHERE instance_id IN ('x', 'y') LIMIT 500""")) {
-                StringBuilder text = new StringBuilder();
-                while (plan.next()) {
-                    text.append(plan.getString(1)).append('\n');
+            statement.execute("INSERT INTO app.rxdb_subscription (user_id, entity_code, entity_id, connection_id, instance_id) "
+                    + "SELECT gen_random_uuid(), 'project', gen_random_uuid(), 'c' || (i % 500), 'i' || (i % 20) "
+                    + "FROM generate_series(1, 20000) i");
+            statement.execute("ANALYZE app.rxdb_subscription");
+            connection.setAutoCommit(false);
+            statement.execute("SET LOCAL enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rows = statement.executeQuery("EXPLAIN " + PostgresInstanceRegistry.REMOVE_SUBSCRIPTIONS.replace(":limit", "500"))) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
                 }
-                assertThat(text.toString()).contains("idx_rxdb_subscription_instance");
             }
+            connection.rollback();
+            assertThat(plan.toString()).contains("idx_rxdb_subscription_instance").doesNotContain("Seq Scan on rxdb_subscription");
         }
     }
 
