@@ -49,6 +49,7 @@ public final class KeepAliveUseCase {
     // Written by beat(), read by cleanUp(), which may run on another thread.
     private volatile Instant lastHeartbeat;
     private volatile Instant heartbeatsUnbrokenSince;
+    private volatile boolean unreachable; // one warning per outage, not one per interval
 
     public KeepAliveUseCase(InstanceRegistry instances, ConnectionRegistry connections, ClientChannel clients,
                             DisconnectUseCase disconnect, Telemetry telemetry, Clock clock,
@@ -87,9 +88,16 @@ public final class KeepAliveUseCase {
             heartbeat = instances.heartbeat(deadAfter);
         } catch (StorageUnavailableException e) {
             heartbeatsUnbrokenSince = null;
-            LOG.log(Level.WARNING, "Heartbeat failed; this instance does not judge others until its heartbeats go through again: {0}",
-                    e.getMessage());
+            if (!unreachable) {
+                unreachable = true;
+                LOG.log(Level.WARNING, "Heartbeat failed; this instance judges no other until its heartbeats have gone "
+                        + "through for {0} again: {1}", deadAfter, e.getMessage());
+            }
             return Beat.UNREACHABLE;
+        }
+        if (unreachable) {
+            unreachable = false;
+            LOG.log(Level.INFO, "Heartbeat went through again");
         }
         if (!heartbeat.alive()) {
             return rejoin(now);
