@@ -50,6 +50,9 @@ public final class KeepAliveUseCase {
     private volatile Instant lastHeartbeat;
     private volatile Instant heartbeatsUnbrokenSince;
     private volatile boolean unreachable; // one warning per outage, not one per interval
+    // Set from the heartbeat that found this instance dead until its connections are closed, so a
+    // registration that failed halfway is retried whole, connections included.
+    private volatile boolean mustRejoin;
 
     public KeepAliveUseCase(InstanceRegistry instances, ConnectionRegistry connections, ClientChannel clients,
                             DisconnectUseCase disconnect, Telemetry telemetry, Clock clock,
@@ -83,6 +86,9 @@ public final class KeepAliveUseCase {
     /** Proves this instance alive; registers it afresh when the others declared it dead. */
     public Beat beat() {
         Instant now = clock.instant();
+        if (mustRejoin) {
+            return rejoin(now);
+        }
         Heartbeat heartbeat;
         try {
             heartbeat = instances.heartbeat(deadAfter);
@@ -112,6 +118,7 @@ public final class KeepAliveUseCase {
     }
 
     private Beat rejoin(Instant now) {
+        mustRejoin = true;
         Collection<Connection> heldBefore;
         try {
             instances.register();
@@ -128,6 +135,7 @@ public final class KeepAliveUseCase {
             disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
             clients.close(connection.id(), CloseReason.INSTANCE_DECLARED_DEAD);
         }
+        mustRejoin = false;
         heartbeatsUnbrokenSince = now;
         lastHeartbeat = now;
         telemetry.rejoinedAfterDeclaredDead();

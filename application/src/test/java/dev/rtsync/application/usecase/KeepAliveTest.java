@@ -27,6 +27,7 @@ class KeepAliveTest extends RtsyncFixture {
     private final InMemoryInstances instances = new InMemoryInstances(rtsync.subscriptionRows, rtsync.clock);
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
     private final AtomicBoolean databaseDown = new AtomicBoolean();
+    private final AtomicBoolean registerFails = new AtomicBoolean();
     private final KeepAliveUseCase keepAlive = keepAliveOf(unreliable(instances.registryOf("instance-a")));
     private final InstanceRegistry other = instances.registryOf("instance-b");
 
@@ -134,13 +135,35 @@ class KeepAliveTest extends RtsyncFixture {
         assertThat(List.copyOf(telemetry.instancesAlive)).last().isEqualTo(2);
     }
 
+    @Test
+    void a_registration_that_fails_halfway_is_retried_whole_and_the_connections_held_before_are_still_closed() {
+        ConnectionId held = connect(newUser());
+        subscribe(held, PROJECT, newEntities(2));
+        instances.silence("instance-a", DEAD_AFTER.plusSeconds(1));
+        other.declareSilentInstancesDead(DEAD_AFTER, 10);
+        registerFails.set(true);
+
+        assertThat(keepAlive.beat()).isEqualTo(Beat.UNREACHABLE);
+        assertThat(clients.closeReasonOf(held)).isEmpty();
+        registerFails.set(false);
+
+        rtsync.clock.advance(INTERVAL);
+        assertThat(keepAlive.beat()).isEqualTo(Beat.REJOINED);
+        assertThat(clients.closeReasonOf(held)).contains(CloseReason.INSTANCE_DECLARED_DEAD);
+        rtsync.clock.advance(INTERVAL);
+        assertThat(keepAlive.beat()).isEqualTo(Beat.ALIVE);
+    }
+
     /** The registry, failing as an unreachable database does while {@link #databaseDown} is set. */
     private InstanceRegistry unreliable(InstanceRegistry registry) {
         return new InstanceRegistry() {
             @Override
             public void register() {
                 check();
-                registry.register();
+                registry.register(); // the row is alive again; what follows it may fail
+                if (registerFails.get()) {
+                    throw new StorageUnavailableException("database gone halfway through registering (test)", null);
+                }
             }
 
             @Override
