@@ -102,8 +102,10 @@ public final class Rtsync implements AutoCloseable {
                 new PostgresDatabase.Settings(config.poolSize(), DATABASE_CONNECTION_TIMEOUT));
         opened.push(database);
         if (config.migrateOnStart()) {
-            int applied = Migrations.migrate(database.dataSource());
-            LOG.info("Database {} migrated ({} migrations applied)", databaseUrl, applied);
+            // The embedded database is a newcomer's playground: it gets the sample tables too.
+            boolean withSamples = config.databaseUrl().isEmpty();
+            int applied = withSamples ? Migrations.migrateWithSamples(database.dataSource()) : Migrations.migrate(database.dataSource());
+            LOG.info("Database {} migrated{} ({} migrations applied)", databaseUrl, withSamples ? " with the sample tables" : "", applied);
         }
         PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
         int leftOver = store.removeAllOfThisInstance();

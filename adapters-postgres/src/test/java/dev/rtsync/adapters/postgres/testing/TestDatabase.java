@@ -57,8 +57,23 @@ public final class TestDatabase implements AutoCloseable {
         this.url = url;
     }
 
-    /** Creates and migrates a database of its own on the test server. */
+    /**
+     * Creates a database of its own on the test server, migrated with the sample entity tables
+     * ({@link Migrations#migrateWithSamples}) that the tests write to.
+     */
     public static TestDatabase create() {
+        TestDatabase database = createUnmigrated();
+        try (PostgresDatabase pool = PostgresDatabase.open(database.url)) {
+            Migrations.migrateWithSamples(pool.dataSource());
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /** Creates an empty database of its own on the test server, for tests of the migrations themselves. */
+    public static TestDatabase createUnmigrated() {
         DatabaseUrl admin = Server.instance();
         String name = "rtsync_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try {
@@ -66,11 +81,7 @@ public final class TestDatabase implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + ". " + HOW_TO_CONFIGURE, e);
         }
-        DatabaseUrl url = admin.withDatabase(name);
-        try (PostgresDatabase database = PostgresDatabase.open(url)) {
-            Migrations.migrate(database.dataSource());
-        }
-        return new TestDatabase(admin, url);
+        return new TestDatabase(admin, admin.withDatabase(name));
     }
 
     /** The fresh database's address, in the form of {@code DATABASE_URL}. */
