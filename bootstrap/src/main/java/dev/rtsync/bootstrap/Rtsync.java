@@ -8,6 +8,8 @@ import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
+import dev.rtsync.adapters.postgres.TrackedTables;
+import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
@@ -34,10 +36,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One running rtsync instance: the composition root. {@link #start} builds every adapter and use
@@ -107,6 +111,7 @@ public final class Rtsync implements AutoCloseable {
             int applied = withSamples ? Migrations.migrateWithSamples(database.dataSource()) : Migrations.migrate(database.dataSource());
             LOG.info("Database {} migrated{} ({} migrations applied)", databaseUrl, withSamples ? " with the sample tables" : "", applied);
         }
+        reportTrackedTables(config, new TrackedTables(database));
         PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
         int leftOver = store.removeAllOfThisInstance();
         LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", config.instanceId(), leftOver);
@@ -158,6 +163,17 @@ public final class Rtsync implements AutoCloseable {
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
+    }
+
+    private static void reportTrackedTables(RtsyncConfig config, TrackedTables tables) {
+        try {
+            List<TrackedTable> tracked = tables.list();
+            LOG.info("Tracked tables: {}", tracked.isEmpty() ? "none (java -jar rtsync.jar track <table> <entity-code>)"
+                    : tracked.stream().map(t -> t.table() + " as " + t.entityCode()).collect(Collectors.joining(", ")));
+            TrackedCodeCheck.problems(config.entityCatalog(), tracked).forEach(problem -> LOG.warn("{}", problem));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not list the tracked tables: {}", e.toString());
+        }
     }
 
     private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {
