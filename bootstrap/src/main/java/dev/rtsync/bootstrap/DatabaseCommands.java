@@ -3,6 +3,7 @@ package dev.rtsync.bootstrap;
 import dev.rtsync.adapters.postgres.DatabaseUrl;
 import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
+import dev.rtsync.adapters.postgres.RuntimeGrants;
 import dev.rtsync.adapters.postgres.TrackedTables;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackingException;
@@ -21,6 +22,7 @@ import java.util.Map;
  * schema (docs/adopting.md):
  * <pre>
  * java -jar rtsync.jar migrate [--with-samples]
+ * java -jar rtsync.jar grant rtsync_runtime [--with-retention]
  * java -jar rtsync.jar track app.invoice invoice
  * java -jar rtsync.jar untrack app.invoice
  * java -jar rtsync.jar list
@@ -30,8 +32,9 @@ import java.util.Map;
  */
 final class DatabaseCommands {
 
-    static final List<String> NAMES = List.of("migrate", "track", "untrack", "list");
-    static final String USAGE = "migrate [--with-samples] | track <table> <entity-code> | untrack <table> | list";
+    static final List<String> NAMES = List.of("migrate", "grant", "track", "untrack", "list");
+    static final String USAGE = "migrate [--with-samples] | grant <runtime-role> [--with-retention]"
+            + " | track <table> <entity-code> | untrack <table> | list";
     private static final int EXIT_REFUSED = 1;
     private static final int EXIT_USAGE = 2;
 
@@ -53,11 +56,12 @@ final class DatabaseCommands {
         try (PostgresDatabase database = PostgresDatabase.open(url, new PostgresDatabase.Settings(2, Duration.ofSeconds(10)))) {
             return switch (args[0]) {
                 case "migrate" -> migrate(database, args.length == 2);
+                case "grant" -> grant(database, args[1], args.length == 3);
                 case "track" -> track(new TrackedTables(database), args[1], EntityCode.of(args[2]));
                 case "untrack" -> untrack(new TrackedTables(database), args[1]);
                 default -> list(new TrackedTables(database));
             };
-        } catch (TrackingException | StorageUnavailableException e) {
+        } catch (TrackingException | RuntimeGrants.GrantException | StorageUnavailableException e) {
             err.println("rtsync: " + e.getMessage());
             return EXIT_REFUSED;
         } catch (FlywayException e) {
@@ -70,6 +74,7 @@ final class DatabaseCommands {
         String command = args[0];
         boolean fits = switch (command) {
             case "migrate" -> args.length == 1 || (args.length == 2 && args[1].equals("--with-samples"));
+            case "grant" -> args.length == 2 || (args.length == 3 && args[2].equals("--with-retention"));
             case "track" -> args.length == 3;
             case "untrack" -> args.length == 2;
             default -> args.length == 1;
@@ -102,6 +107,12 @@ final class DatabaseCommands {
         int applied = withSamples ? Migrations.migrateWithSamples(database.dataSource()) : Migrations.migrate(database.dataSource());
         out.println("migrated " + database.url() + (withSamples ? " with the sample tables" : "") + ": "
                 + applied + (applied == 1 ? " migration" : " migrations") + " applied");
+        return 0;
+    }
+
+    private int grant(PostgresDatabase database, String role, boolean withRetention) {
+        new RuntimeGrants(database).grant(role, withRetention);
+        out.println("granted " + role + " what the service needs" + (withRetention ? ", with DELETE on app.logging for retention" : ""));
         return 0;
     }
 

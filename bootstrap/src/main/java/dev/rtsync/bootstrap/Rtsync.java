@@ -8,12 +8,14 @@ import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
+import dev.rtsync.adapters.postgres.RuntimePrivileges;
 import dev.rtsync.adapters.postgres.TrackedTables;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
+import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.usecase.ChangeWatcher;
 import dev.rtsync.application.usecase.CheckHealthUseCase;
 import dev.rtsync.application.usecase.ClientUseCases;
@@ -111,6 +113,7 @@ public final class Rtsync implements AutoCloseable {
             int applied = withSamples ? Migrations.migrateWithSamples(database.dataSource()) : Migrations.migrate(database.dataSource());
             LOG.info("Database {} migrated{} ({} migrations applied)", databaseUrl, withSamples ? " with the sample tables" : "", applied);
         }
+        checkPrivileges(new RuntimePrivileges(database), config.logRetention().isPresent());
         reportTrackedTables(config, new TrackedTables(database));
         PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
         int leftOver = store.removeAllOfThisInstance();
@@ -163,6 +166,30 @@ public final class Rtsync implements AutoCloseable {
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
+    }
+
+    /** A missing grant stops the start with one message naming it, instead of failing at the first change. */
+    private static void checkPrivileges(RuntimePrivileges privileges, boolean retention) {
+        RuntimePrivileges.Report report;
+        try {
+            report = privileges.check(retention);
+        } catch (StorageUnavailableException e) {
+            return; // the next steps say that the database is down
+        }
+        if (!report.missingRelations().isEmpty()) {
+            throw new ConfigurationException("the database is not migrated (" + String.join(", ", report.missingRelations())
+                    + " missing): run java -jar rtsync.jar migrate with DATABASE_URL naming the schema's owner,"
+                    + " or let the service migrate (RTSYNC_MIGRATE_ON_START=true)");
+        }
+        if (!report.missing().isEmpty()) {
+            throw new ConfigurationException("the database role " + report.role() + " lacks " + String.join("; ", report.missing())
+                    + ". As the owner of the app schema run: SELECT app.rtsync_grant_runtime('" + report.role() + "'"
+                    + (retention ? ", true" : "") + ") (docs/adopting.md)");
+        }
+        if (report.superuser()) {
+            LOG.warn("Connected to PostgreSQL as {}, a superuser: give the service a role of its own with only what it needs (docs/adopting.md)",
+                    report.role());
+        }
     }
 
     private static void reportTrackedTables(RtsyncConfig config, TrackedTables tables) {

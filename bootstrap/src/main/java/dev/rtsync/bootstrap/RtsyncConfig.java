@@ -43,7 +43,8 @@ public record RtsyncConfig(
         SubscriptionLimits subscriptionLimits,
         ConnectionLimits connectionLimits,
         EntityCatalog entityCatalog,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Optional<Duration> logRetention) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -106,7 +107,8 @@ public record RtsyncConfig(
                 new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
                 new ConnectionLimits(maxPerUser, maxConnections),
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
-                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                env.optionalDuration(Setting.RTSYNC_LOG_RETENTION, Duration.ofMinutes(1), Duration.ofDays(36_500)));
     }
 
     private static EntityCatalog entityCatalog(String list) {

@@ -30,7 +30,8 @@ public enum Setting {
     RTSYNC_MAX_CONNECTIONS_PER_USER("32", "Most open connections of one user on one instance."),
     RTSYNC_MAX_CONNECTIONS("100000", "Most open connections on one instance."),
     RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),
-    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway.");
+    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
+    RTSYNC_LOG_RETENTION("", "Opt-in: delete `app.logging` rows older than this (such as `90d`) that every instance has passed, VIEW rows included, in small batches. Empty: nothing is deleted (the log is the REST API's audit trail). Needs DELETE on `app.logging` (docs/adopting.md).");
 
     private final String defaultValue;
     private final String description;

@@ -77,6 +77,19 @@ class DatabaseCommandsTest {
     }
 
     @Test
+    void grant_gives_a_runtime_role_the_services_privileges() throws SQLException {
+        run("migrate");
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN CREATE ROLE rtsync_test_runtime LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+        }
+
+        assertThat(run("grant", TestDatabase.RUNTIME_ROLE, "--with-retention")).isZero();
+        assertThat(out()).contains("granted rtsync_test_runtime what the service needs, with DELETE on app.logging");
+        assertThat(run("grant", "no_such_role_here")).isEqualTo(1);
+        assertThat(err()).contains("role no_such_role_here does not exist");
+    }
+
+    @Test
     void a_table_that_cannot_be_tracked_exits_1_with_postgresqls_reason() {
         run("migrate");
 
