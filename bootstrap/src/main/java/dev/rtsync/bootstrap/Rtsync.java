@@ -7,6 +7,7 @@ import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
+import dev.rtsync.adapters.postgres.PostgresLogRetention;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
 import dev.rtsync.adapters.postgres.RuntimePrivileges;
 import dev.rtsync.adapters.postgres.TrackedTables;
@@ -24,6 +25,7 @@ import dev.rtsync.application.usecase.ConnectionRegistry;
 import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
 import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.PingUseCase;
+import dev.rtsync.application.usecase.PruneChangeLogUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.StatusUseCase;
 import dev.rtsync.application.usecase.SubscribeUseCase;
@@ -57,6 +59,10 @@ public final class Rtsync implements AutoCloseable {
     private static final Duration HEALTH_PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DATABASE_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
+    // Retention: small batches (short transactions, row locks only), at most 100,000 rows a minute per instance.
+    private static final int RETENTION_BATCH_ROWS = 1_000;
+    private static final int RETENTION_BATCHES_PER_ROUND = 100;
+    private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -158,6 +164,9 @@ public final class Rtsync implements AutoCloseable {
         JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients, operations).start();
         telemetry.watchJetty(server.jettyServer());
 
+        config.logRetention().ifPresent(age -> startRetention(
+                new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,
+                        RETENTION_BATCH_ROWS, RETENTION_BATCHES_PER_ROUND, telemetry), age, opened));
         watcher.start();
         housekeeping.scheduleWithFixedDelay(() -> {
                     runSafely(warnExpiringTokens::warnAndExpire);
@@ -166,6 +175,20 @@ public final class Rtsync implements AutoCloseable {
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
+    }
+
+    /** Runs the retention on a thread of its own, so a long round never delays token expiry. */
+    private static void startRetention(PruneChangeLogUseCase prune, Duration age, Deque<AutoCloseable> opened) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("rtsync-retention").daemon(true).unstarted(runnable));
+        opened.push(timer::shutdownNow);
+        timer.scheduleWithFixedDelay(() -> runSafely(() -> {
+            var deleted = prune.pruneOnce();
+            if (deleted.total() > 0) {
+                LOG.info("Retention deleted {} VIEW rows and {} change rows older than {}", deleted.viewRows(), deleted.changeRows(), age);
+            }
+        }), 0, RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Change-log retention on: rows older than {} that every instance has passed, and VIEW rows of that age", age);
     }
 
     /** A missing grant stops the start with one message naming it, instead of failing at the first change. */

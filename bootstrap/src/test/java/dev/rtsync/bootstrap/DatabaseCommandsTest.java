@@ -102,7 +102,7 @@ class DatabaseCommandsTest {
     @Test
     void usage_mistakes_exit_2_without_touching_the_database() {
         assertThat(run("track", "app.invoice")).isEqualTo(2);
-        assertThat(err()).contains("usage: java -jar rtsync.jar migrate [--with-samples] | track <table> <entity-code>");
+        assertThat(err()).contains("usage: java -jar rtsync.jar migrate [--with-samples] | grant <runtime-role> [--with-retention] | track <table> <entity-code>");
         assertThat(run("track", "app.invoice", "Invoice")).isEqualTo(2);
         assertThat(err()).contains("entity code must be");
         assertThat(run("migrate", "--everything")).isEqualTo(2);

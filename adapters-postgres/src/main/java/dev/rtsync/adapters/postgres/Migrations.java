@@ -4,6 +4,8 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 import javax.sql.DataSource;
 import java.util.Arrays;
@@ -77,7 +79,12 @@ public final class Migrations {
     }
 
     private static Flyway configure(DataSource dataSource, String... locations) {
-        return Flyway.configure()
+        FluentConfiguration configuration = Flyway.configure();
+        // Flyway's default lock is a transaction held open on a second connection for the whole
+        // run; CREATE INDEX CONCURRENTLY (V6) waits for every open transaction of the database,
+        // that one included, for ever. The session-level advisory lock holds no transaction open.
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration
                 .dataSource(dataSource)
                 .locations(locations)
                 .schemas("app")

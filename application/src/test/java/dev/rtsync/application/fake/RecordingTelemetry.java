@@ -24,6 +24,8 @@ public final class RecordingTelemetry implements Telemetry {
     public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
     public final List<Duration> lags = new CopyOnWriteArrayList<>();
     public final List<Duration> rounds = new CopyOnWriteArrayList<>();
+    /** Per retention batch: VIEW rows, change rows. */
+    public final List<List<Integer>> rowsDeleted = new CopyOnWriteArrayList<>();
 
     @Override
     public void messageReceived(String type) {
@@ -68,5 +70,10 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void deliveryRound(Duration took) {
         rounds.add(took);
+    }
+
+    @Override
+    public void logRowsDeleted(int viewRows, int changeRows) {
+        rowsDeleted.add(List.of(viewRows, changeRows));
     }
 }
