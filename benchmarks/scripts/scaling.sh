@@ -19,6 +19,10 @@ RATE=${RATE:-200}                 # changes/s, all tools together
 CONNECTIONS=${CONNECTIONS:-2000}  # WebSocket connections, all instances together
 SECONDS_WRITING=${SECONDS_WRITING:-30}
 OUT=${OUT:-/tmp/rtsync-scaling-results}
+# TOOLS=one: a single load tool, on instance 1, with all the connections and the whole rate; the
+# other instances hold no connections but read (and acknowledge) every change all the same. This
+# isolates what an added instance costs the database, with fewer processes on a small machine.
+TOOLS=${TOOLS:-per-instance}
 SECRET='scaling-run-secret-of-at-least-32-bytes!'
 mkdir -p "$OUT"
 
@@ -52,16 +56,18 @@ run() {
     for k in $(seq 1 "$n"); do
         for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((4200 + k))/health/ready" >/dev/null && break; sleep 0.5; done
     done
-    echo "== $n instance(s): $(uptime)" | tee -a "$OUT/summary.txt"
+    echo "== $n instance(s), $tool_count load tool(s): $(uptime)" | tee -a "$OUT/summary.txt"
     ( while sleep 1; do
           echo "$(date +%s.%N) $(db_ticks) $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -Atc "SELECT coalesce(max(seq), 0) FROM app.logging")"
       done ) > "$OUT/db-$n.samples" &
     local sampler=$!
-    for k in $(seq 1 "$n"); do
+    local tool_count=$n
+    [ "$TOOLS" = one ] && tool_count=1
+    for k in $(seq 1 "$tool_count"); do
         JWT_SECRET=$SECRET DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$db" \
             java -XX:+UseZGC -Xmx512m -jar "$BENCH_JAR" latency --port $((4200 + k)) \
-            --connections $((CONNECTIONS / n)) --ids-per-connection 10 --subscribers-per-entity 2 \
-            --rate $((RATE / n)) --synchronous-commit false --seconds "$SECONDS_WRITING" --warmup-seconds 5 --settle-seconds 3 --drain-seconds 10 \
+            --connections $((CONNECTIONS / tool_count)) --ids-per-connection 10 --subscribers-per-entity 2 \
+            --rate $((RATE / tool_count)) --synchronous-commit false --seconds "$SECONDS_WRITING" --warmup-seconds 5 --settle-seconds 3 --drain-seconds 10 \
             --users 250 --entity-offset $((k * 100000)) --max-seconds 180 --results-dir "$OUT/json-$n" > "$OUT/tool-$n-$k.txt" 2>&1 &
         tools+=($!)
     done
@@ -72,14 +78,15 @@ run() {
     echo "   after: $(uptime)" | tee -a "$OUT/summary.txt"
 }
 
-# Database CPU while the writers ran: the last 20 one-second samples in which the log grew by at
-# least half the rate (warm-up and drain left out), as cores (CPU seconds per second).
+# Database CPU while the writers ran: the samples in which the log grew by between half and five
+# times the rate per second (the seeding before, a stalled sampler and the stop after left out), as
+# cores (CPU seconds per second) and per log row.
 window() {
     awk -v rate="$RATE" -v hz="$(getconf CLK_TCK)" '
-        NR > 1 && $3 - seq >= rate / 2 { dt[++n] = $1 - t; dc[n] = ($2 - ticks) / hz; ds[n] = $3 - seq }
+        NR > 1 && ($3 - seq) / ($1 - t) >= rate / 2 && ($3 - seq) / ($1 - t) <= rate * 5 {
+            T += $1 - t; C += ($2 - ticks) / hz; S += $3 - seq; k++ }
         { t = $1; ticks = $2; seq = $3 }
-        END { from = n > 20 ? n - 19 : 1; for (i = from; i <= n; i++) { T += dt[i]; C += dc[i]; S += ds[i] }
-              printf "database CPU %.2f cores, log rows %.0f/s over %.0f s\n", C / T, S / T, T }' "$1"
+        END { if (T > 0) printf "database CPU %.3f cores, %.0f log rows/s, %.0f us per row (%d samples over %.0f s)\n", C / T, S / T, 1e6 * C / S, k, T }' "$1"
 }
 
 for n in "$@"; do run "$n"; echo "   $(window "$OUT/db-$n.samples")" | tee -a "$OUT/summary.txt"; done
