@@ -41,7 +41,8 @@ db_ticks() {
 }
 
 run() {
-    local n=$1 db="scale_$1" pids=() tools=() k
+    local n=$1 db="scale_$1" pids=() tools=() k tool_count=$1
+    [ "$TOOLS" = one ] && tool_count=1
     psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
     psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DO \$\$ BEGIN CREATE ROLE rtsync_runtime LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
     local owner="postgresql://postgres@127.0.0.1:$PG_PORT/$db"
@@ -61,8 +62,6 @@ run() {
           echo "$(date +%s.%N) $(db_ticks) $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -Atc "SELECT coalesce(max(seq), 0) FROM app.logging")"
       done ) > "$OUT/db-$n.samples" &
     local sampler=$!
-    local tool_count=$n
-    [ "$TOOLS" = one ] && tool_count=1
     for k in $(seq 1 "$tool_count"); do
         JWT_SECRET=$SECRET DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$db" \
             java -XX:+UseZGC -Xmx512m -jar "$BENCH_JAR" latency --port $((4200 + k)) \
