@@ -25,6 +25,8 @@ OUT=${OUT:-/tmp/rtsync-scaling-results}
 TOOLS=${TOOLS:-per-instance}
 SECRET='scaling-run-secret-of-at-least-32-bytes!'
 mkdir -p "$OUT"
+STARTED=()   # every process this script starts, stopped on any exit
+trap 'for p in "${STARTED[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 postmaster_pid() { head -1 "$PG_DATA/postmaster.pid"; }
 # CPU ticks of the server: the postmaster's own and those of its exited children (utime, stime,
@@ -53,6 +55,7 @@ run() {
         JWT_SECRET=$SECRET PUBSUB_PORT=$((4200 + k)) RTSYNC_INSTANCE_ID="scale-$k" \
             java -Xms256m -Xmx512m -jar "$RTSYNC_JAR" > "$OUT/rtsync-$n-$k.log" 2>&1 &
         pids+=($!)
+        STARTED+=($!)
     done
     for k in $(seq 1 "$n"); do
         for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((4200 + k))/health/ready" >/dev/null && break; sleep 0.5; done
@@ -62,6 +65,7 @@ run() {
           echo "$(date +%s.%N) $(db_ticks) $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" -Atc "SELECT coalesce(max(seq), 0) FROM app.logging")"
       done ) > "$OUT/db-$n.samples" &
     local sampler=$!
+    STARTED+=($sampler)
     for k in $(seq 1 "$tool_count"); do
         JWT_SECRET=$SECRET DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$db" \
             java -XX:+UseZGC -Xmx512m -jar "$BENCH_JAR" latency --port $((4200 + k)) \
@@ -69,6 +73,7 @@ run() {
             --rate $((RATE / tool_count)) --synchronous-commit false --seconds "$SECONDS_WRITING" --warmup-seconds 5 --settle-seconds 3 --drain-seconds 10 \
             --users 250 --entity-offset $((k * 100000)) --max-seconds 180 --results-dir "$OUT/json-$n" > "$OUT/tool-$n-$k.txt" 2>&1 &
         tools+=($!)
+        STARTED+=($!)
     done
     for t in "${tools[@]}"; do wait "$t" || echo "a tool failed: see $OUT/tool-$n-*.txt"; done
     kill "$sampler" || true
