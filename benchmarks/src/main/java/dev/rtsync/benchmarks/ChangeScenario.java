@@ -64,6 +64,8 @@ final class ChangeScenario {
         String updateSql = bench.options.text("update-sql", ChangeWriter.DEFAULT_UPDATE);
         String actingUser = bench.options.text("acting-user", Tokens.userId(0).toString());
         boolean seed = bench.options.flag("seed", true);
+        // Several tools at once (one per rtsync instance, docs/scaling.md) each take their own projects.
+        int entityOffset = bench.options.integer("entity-offset", 0, 0, 10_000_000);
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
         bench.options.rejectUnread();
         DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
@@ -75,7 +77,8 @@ final class ChangeScenario {
         }
         int planned = (int) plannedLong;
         int warmUp = (int) warmUpLong;
-        SubscriptionPlan plan = new SubscriptionPlan(shape.connections(), shape.idsPerConnection(), shape.subscribersPerEntity());
+        SubscriptionPlan plan = new SubscriptionPlan(shape.connections(), shape.idsPerConnection(), shape.subscribersPerEntity(),
+                entityOffset);
         double gapSeconds = plan.entities / shape.rate();
         if (!bench.scenario.equals("fanout") && gapSeconds < 0.1) {
             throw new UsageException("each entity would change every " + Math.round(gapSeconds * 1000) + " ms; the matching of"

@@ -27,8 +27,9 @@ final class ChangeWriter {
     static final String DEFAULT_UPDATE = "UPDATE app.project SET name = ?, updated_ts = now() WHERE id = ?";
     private static final String SCHEMA_HINT = "The load tool assumes the design's schema: table app.project(id uuid primary key,"
             + " name text, updated_ts timestamptz, ...) with defaults for every other column, and the trigger"
-            + " app.log_entity_change('project') on it. Run rtsync once against this database so its migrations"
-            + " create them, or give --update-sql for another table.";
+            + " app.log_entity_change('project') on it: the sample tables, which production migrations do not"
+            + " create. Add them with DATABASE_URL=... java -jar rtsync.jar migrate --with-samples, or give"
+            + " --update-sql for another table.";
 
     /** How the writing went. */
     record Written(int commits, long elapsedNanos, long worstBehindNanos, long worstCommitNanos) {

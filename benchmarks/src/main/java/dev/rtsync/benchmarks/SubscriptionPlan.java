@@ -23,6 +23,11 @@ final class SubscriptionPlan {
     private final int[] subscriberCount;
 
     SubscriptionPlan(int connections, int idsPerConnection, int subscribersPerEntity) {
+        this(connections, idsPerConnection, subscribersPerEntity, 0);
+    }
+
+    /** @param entityOffset the index of the first entity: plans with disjoint ranges watch disjoint projects */
+    SubscriptionPlan(int connections, int idsPerConnection, int subscribersPerEntity, int entityOffset) {
         if (connections < 1 || idsPerConnection < 1 || subscribersPerEntity < 1) {
             throw new UsageException("connections, ids per connection and subscribers per entity must be at least 1");
         }
@@ -42,7 +47,7 @@ final class SubscriptionPlan {
         this.entityIds = new String[entities];
         this.indexById = new HashMap<>(entities * 2);
         for (int e = 0; e < entities; e++) {
-            entityIds[e] = entityId(e);
+            entityIds[e] = entityId(entityOffset + e);
             indexById.put(entityIds[e], e);
         }
         this.subscriberCount = new int[entities];

@@ -70,4 +70,14 @@ class SubscriptionPlanTest {
         assertThatThrownBy(() -> new SubscriptionPlan(5, 1, 10)).isInstanceOf(UsageException.class);
         assertThatThrownBy(() -> new SubscriptionPlan(0, 1, 1)).isInstanceOf(UsageException.class);
     }
+
+    @Test
+    void an_offset_plan_watches_other_projects_than_the_plain_one() {
+        SubscriptionPlan plain = new SubscriptionPlan(10, 2, 1);
+        SubscriptionPlan offset = new SubscriptionPlan(10, 2, 1, 20);
+
+        assertThat(offset.idOf(0)).isEqualTo(SubscriptionPlan.entityId(20)).isNotEqualTo(plain.idOf(0));
+        assertThat(plain.indexOf(offset.idOf(3))).isEqualTo(-1);
+        assertThat(offset.indexOf(offset.idOf(3))).isEqualTo(3);
+    }
 }

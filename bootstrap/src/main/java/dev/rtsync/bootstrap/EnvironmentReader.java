@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 final class EnvironmentReader {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Map<String, String> environment;
 
@@ -52,7 +52,12 @@ final class EnvironmentReader {
         };
     }
 
-    /** A duration such as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT10S}). */
+    /** A duration, or empty when the setting is empty. */
+    Optional<Duration> optionalDuration(Setting setting, Duration min, Duration max) {
+        return text(setting).isEmpty() ? Optional.empty() : Optional.of(duration(setting, min, max));
+    }
+
+    /** A duration such as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}, or ISO-8601 ({@code PT10S}). */
     Duration duration(Setting setting, Duration min, Duration max) {
         Duration parsed = parseDuration(text(setting));
         if (parsed == null || parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
@@ -62,7 +67,7 @@ final class EnvironmentReader {
         return parsed;
     }
 
-    /** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601; null when it is none of them. */
+    /** Parses {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d} or ISO-8601; null when it is none of them. */
     static Duration parseDuration(String text) {
         Matcher matcher = DURATION.matcher(text.toLowerCase(java.util.Locale.ROOT));
         try {
@@ -72,7 +77,8 @@ final class EnvironmentReader {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
                     case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
                 };
             }
             return Duration.parse(text);

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar rtsync.jar} runs the service; {@code java -jar rtsync.jar token <user-uuid> [lifetime]}
  * prints a development token signed with the configured secret; {@code java -jar rtsync.jar probe live|ready}
  * asks the instance on {@code PUBSUB_PORT} of this host and exits 0 when it answers 200, for container
- * health checks in images without curl.
+ * health checks in images without curl; {@code migrate}, {@code track}, {@code untrack} and {@code list}
+ * are the database owner's commands ({@link DatabaseCommands}).
  *
  * <p>SIGTERM (and Ctrl-C) stop the service gracefully and exit 0: an orchestrator that asked for
  * the stop should not see a failure. A bad setting exits 2 with one line naming the variable.
@@ -51,9 +52,13 @@ public final class Main {
             if (args.length > 0 && args[0].equals("probe")) {
                 return probe(args, environment, out, err);
             }
+            if (args.length > 0 && DatabaseCommands.NAMES.contains(args[0])) {
+                return new DatabaseCommands(out, err).run(args, environment);
+            }
             if (args.length > 0) {
                 err.println("rtsync: unknown command '" + args[0]
-                        + "'. Usage: java -jar rtsync.jar [token <user-uuid> [lifetime] | probe live|ready]");
+                        + "'. Usage: java -jar rtsync.jar [token <user-uuid> [lifetime] | probe live|ready | "
+                        + DatabaseCommands.USAGE + "]");
                 return EXIT_CONFIGURATION;
             }
             serve(RtsyncConfig.fromEnvironment(environment));

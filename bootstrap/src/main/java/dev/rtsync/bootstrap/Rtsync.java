@@ -8,11 +8,16 @@ import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresInstanceRegistry;
+import dev.rtsync.adapters.postgres.PostgresLogRetention;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
+import dev.rtsync.adapters.postgres.RuntimePrivileges;
+import dev.rtsync.adapters.postgres.TrackedTables;
+import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
+import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.usecase.ChangeWatcher;
 import dev.rtsync.application.usecase.CheckHealthUseCase;
 import dev.rtsync.application.usecase.ClientUseCases;
@@ -22,6 +27,7 @@ import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
 import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.KeepAliveUseCase;
 import dev.rtsync.application.usecase.PingUseCase;
+import dev.rtsync.application.usecase.PruneChangeLogUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.StatusUseCase;
 import dev.rtsync.application.usecase.SubscribeUseCase;
@@ -36,10 +42,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One running rtsync instance: the composition root. {@link #start} builds every adapter and use
@@ -53,6 +61,10 @@ public final class Rtsync implements AutoCloseable {
     private static final Duration HEALTH_PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DATABASE_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
+    // Retention: small batches (short transactions, row locks only), at most 100,000 rows a minute per instance.
+    private static final int RETENTION_BATCH_ROWS = 1_000;
+    private static final int RETENTION_BATCHES_PER_ROUND = 100;
+    private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -108,9 +120,13 @@ public final class Rtsync implements AutoCloseable {
                 new PostgresDatabase.Settings(config.poolSize(), DATABASE_CONNECTION_TIMEOUT));
         opened.push(database);
         if (config.migrateOnStart()) {
-            int applied = Migrations.migrate(database.dataSource());
-            LOG.info("Database {} migrated ({} migrations applied)", databaseUrl, applied);
+            // The embedded database is a newcomer's playground: it gets the sample tables too.
+            boolean withSamples = config.databaseUrl().isEmpty();
+            int applied = withSamples ? Migrations.migrateWithSamples(database.dataSource()) : Migrations.migrate(database.dataSource());
+            LOG.info("Database {} migrated{} ({} migrations applied)", databaseUrl, withSamples ? " with the sample tables" : "", applied);
         }
+        checkPrivileges(new RuntimePrivileges(database), config.logRetention().isPresent());
+        reportTrackedTables(config, new TrackedTables(database));
         PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
         int leftOver = store.removeAllOfThisInstance();
         LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", config.instanceId(), leftOver);
@@ -166,6 +182,9 @@ public final class Rtsync implements AutoCloseable {
         JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients, operations).start();
         telemetry.watchJetty(server.jettyServer());
 
+        config.logRetention().ifPresent(age -> startRetention(
+                new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,
+                        RETENTION_BATCH_ROWS, RETENTION_BATCHES_PER_ROUND, telemetry), age, opened));
         watcher.start();
         housekeeping.scheduleWithFixedDelay(() -> {
                     runSafely(warnExpiringTokens::warnAndExpire);
@@ -176,6 +195,55 @@ public final class Rtsync implements AutoCloseable {
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
                 liveness, keepAlive);
+    }
+
+    /** Runs the retention on a thread of its own, so a long round never delays token expiry. */
+    private static void startRetention(PruneChangeLogUseCase prune, Duration age, Deque<AutoCloseable> opened) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("rtsync-retention").daemon(true).unstarted(runnable));
+        opened.push(timer::shutdownNow);
+        timer.scheduleWithFixedDelay(() -> runSafely(() -> {
+            var deleted = prune.pruneOnce();
+            if (deleted.total() > 0) {
+                LOG.info("Retention deleted {} VIEW rows and {} change rows older than {}", deleted.viewRows(), deleted.changeRows(), age);
+            }
+        }), 0, RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Change-log retention on: rows older than {} that every instance has passed, and VIEW rows of that age", age);
+    }
+
+    /** A missing grant stops the start with one message naming it, instead of failing at the first change. */
+    private static void checkPrivileges(RuntimePrivileges privileges, boolean retention) {
+        RuntimePrivileges.Report report;
+        try {
+            report = privileges.check(retention);
+        } catch (StorageUnavailableException e) {
+            return; // the next steps say that the database is down
+        }
+        if (!report.missingRelations().isEmpty()) {
+            throw new ConfigurationException("the database is not migrated (" + String.join(", ", report.missingRelations())
+                    + " missing): run java -jar rtsync.jar migrate with DATABASE_URL naming the schema's owner,"
+                    + " or let the service migrate (RTSYNC_MIGRATE_ON_START=true)");
+        }
+        if (!report.missing().isEmpty()) {
+            throw new ConfigurationException("the database role " + report.role() + " lacks " + String.join("; ", report.missing())
+                    + ". As the owner of the app schema run: SELECT app.rtsync_grant_runtime('" + report.role() + "'"
+                    + (retention ? ", true" : "") + ") (docs/adopting.md)");
+        }
+        if (report.superuser()) {
+            LOG.warn("Connected to PostgreSQL as {}, a superuser: give the service a role of its own with only what it needs (docs/adopting.md)",
+                    report.role());
+        }
+    }
+
+    private static void reportTrackedTables(RtsyncConfig config, TrackedTables tables) {
+        try {
+            List<TrackedTable> tracked = tables.list();
+            LOG.info("Tracked tables: {}", tracked.isEmpty() ? "none (java -jar rtsync.jar track <table> <entity-code>)"
+                    : tracked.stream().map(t -> t.table() + " as " + t.entityCode()).collect(Collectors.joining(", ")));
+            TrackedCodeCheck.problems(config.entityCatalog(), tracked).forEach(problem -> LOG.warn("{}", problem));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not list the tracked tables: {}", e.toString());
+        }
     }
 
     private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {

@@ -47,7 +47,8 @@ public record RtsyncConfig(
         EntityCatalog entityCatalog,
         Duration shutdownTimeout,
         Duration heartbeatInterval,
-        Duration deadAfter) {
+        Duration deadAfter,
+        Optional<Duration> logRetention) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -119,7 +120,8 @@ public record RtsyncConfig(
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
                 env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 heartbeatInterval,
-                deadAfter);
+                deadAfter,
+                env.optionalDuration(Setting.RTSYNC_LOG_RETENTION, Duration.ofMinutes(1), Duration.ofDays(36_500)));
     }
 
     private static EntityCatalog entityCatalog(String list) {

@@ -71,6 +71,13 @@ class RtsyncConfigTest {
         assertThat(config.deadAfter()).isEqualTo(Duration.ofSeconds(2));
     }
 
+    @Test
+    void retention_is_off_unless_an_age_is_given_in_days_or_any_duration() {
+        assertThat(RtsyncConfig.fromEnvironment(Map.of()).logRetention()).isEmpty();
+        assertThat(RtsyncConfig.fromEnvironment(Map.of("RTSYNC_LOG_RETENTION", "90d")).logRetention()).contains(Duration.ofDays(90));
+        assertThat(RtsyncConfig.fromEnvironment(Map.of("RTSYNC_LOG_RETENTION", "P30D")).logRetention()).contains(Duration.ofDays(30));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "JWT_SECRET|too-short|JWT_SECRET must be at least 32 bytes",
@@ -83,7 +90,9 @@ class RtsyncConfigTest {
             "RTSYNC_ENTITY_CODES|Project|RTSYNC_ENTITY_CODES must be a comma-separated list",
             "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE",
             "RTSYNC_HEARTBEAT_INTERVAL|10ms|RTSYNC_HEARTBEAT_INTERVAL must be a duration from 100ms",
-            "RTSYNC_DEAD_AFTER|8s|RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL"})
+            "RTSYNC_DEAD_AFTER|8s|RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL",
+            "RTSYNC_LOG_RETENTION|forever|RTSYNC_LOG_RETENTION must be a duration from 60s",
+            "RTSYNC_LOG_RETENTION|10s|RTSYNC_LOG_RETENTION must be a duration from 60s"})
     void a_bad_value_stops_the_start_with_one_line_naming_the_variable(String name, String value, String expected) {
         assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of(name, value)))
                 .isInstanceOf(ConfigurationException.class)

@@ -74,6 +74,8 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Counter deadSubscriptionsRemoved;
     private final Counter deadReadersRemoved;
     private final Counter rejoins;
+    private final Counter viewRowsDeleted;
+    private final Counter changeRowsDeleted;
 
     public MicrometerTelemetry() {
         for (ErrorCode code : ErrorCode.values()) {
@@ -99,6 +101,8 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
                         + "acknowledgement; reads that found nothing are left out")
                 .serviceLevelObjectives(ROUND_BUCKETS)
                 .register(registry);
+        viewRowsDeleted = logRowsDeletedCounter("view", registry);
+        changeRowsDeleted = logRowsDeletedCounter("change", registry);
         rowsPerRead = DistributionSummary.builder("rtsync.log.read.rows")
                 .description("Change-log rows returned by one read of the log")
                 .serviceLevelObjectives(ROW_BUCKETS)
@@ -194,6 +198,18 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     @Override
     public void logRowsRead(int rows) {
         rowsPerRead.record(rows);
+    }
+
+    @Override
+    public void logRowsDeleted(int viewRows, int changeRows) {
+        viewRowsDeleted.increment(viewRows);
+        changeRowsDeleted.increment(changeRows);
+    }
+
+    private static Counter logRowsDeletedCounter(String kind, PrometheusMeterRegistry registry) {
+        return Counter.builder("rtsync.log.rows.deleted").tag("kind", kind)
+                .description("Change-log rows deleted by the retention (RTSYNC_LOG_RETENTION): VIEW rows and change rows")
+                .register(registry);
     }
 
     @Override

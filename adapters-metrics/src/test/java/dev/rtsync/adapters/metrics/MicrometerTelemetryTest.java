@@ -121,6 +121,17 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void rows_deleted_by_the_retention_are_counted_by_kind_from_the_start() {
+        assertThat(value("rtsync_log_rows_deleted_total{kind=\"view\"}")).isZero();
+
+        telemetry.logRowsDeleted(900, 100);
+        telemetry.logRowsDeleted(3, 0);
+
+        assertThat(value("rtsync_log_rows_deleted_total{kind=\"view\"}")).isEqualTo(903);
+        assertThat(value("rtsync_log_rows_deleted_total{kind=\"change\"}")).isEqualTo(100);
+    }
+
+    @Test
     void rows_per_read_is_a_histogram() {
         telemetry.logRowsRead(0);
         telemetry.logRowsRead(7);

@@ -42,8 +42,9 @@ class PostgresHealthProbeAndMigrationsTest {
 
     @Test
     void a_database_missing_a_migration_is_reported_until_it_is_applied() {
-        try (TestDatabase behind = TestDatabase.create();
+        try (TestDatabase behind = TestDatabase.createUnmigrated();
              PostgresDatabase database = PostgresDatabase.open(behind.url())) {
+            Migrations.migrate(database.dataSource());
             database.jdbi().useHandle(handle -> handle.execute(
                     "DELETE FROM app.flyway_schema_history WHERE version = (SELECT max(version) FROM app.flyway_schema_history)"));
             PostgresHealthProbe probe = new PostgresHealthProbe(database, Duration.ofSeconds(2));

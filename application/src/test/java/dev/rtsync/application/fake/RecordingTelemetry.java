@@ -29,6 +29,8 @@ public final class RecordingTelemetry implements Telemetry {
     public final AtomicInteger deadSubscriptionsRemoved = new AtomicInteger();
     public final AtomicInteger deadReadersRemoved = new AtomicInteger();
     public final AtomicInteger rejoins = new AtomicInteger();
+    /** Per retention batch: VIEW rows, change rows. */
+    public final List<List<Integer>> rowsDeleted = new CopyOnWriteArrayList<>();
 
     @Override
     public void messageReceived(String type) {
@@ -94,5 +96,9 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void rejoinedAfterDeclaredDead() {
         rejoins.incrementAndGet();
+    }
+
+    public void logRowsDeleted(int viewRows, int changeRows) {
+        rowsDeleted.add(List.of(viewRows, changeRows));
     }
 }

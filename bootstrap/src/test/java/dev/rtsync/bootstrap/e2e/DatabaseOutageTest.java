@@ -1,6 +1,10 @@
 package dev.rtsync.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rtsync.adapters.postgres.DatabaseUrl;
+import dev.rtsync.adapters.postgres.Migrations;
+import dev.rtsync.adapters.postgres.PostgresDatabase;
+import dev.rtsync.adapters.postgres.testing.TestDatabase;
 import dev.rtsync.bootstrap.Rtsync;
 import dev.rtsync.bootstrap.RtsyncConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -59,8 +63,17 @@ class DatabaseOutageTest {
         postgres = startPostgres();
         String jdbcUrl = "jdbc:postgresql://localhost:" + databasePort + "/postgres";
         RestApi api = new RestApi(() -> DriverManager.getConnection(jdbcUrl, "postgres", ""));
+        // As the owner: the schema with the sample tables, and the runtime role the service runs as.
+        try (PostgresDatabase owner = PostgresDatabase.open(DatabaseUrl.parse("postgresql://postgres@localhost:" + databasePort + "/postgres"))) {
+            Migrations.migrateWithSamples(owner.dataSource());
+            owner.jdbi().useHandle(handle -> {
+                handle.execute("CREATE ROLE " + TestDatabase.RUNTIME_ROLE + " LOGIN");
+                handle.execute("SELECT app.rtsync_grant_runtime(?)", TestDatabase.RUNTIME_ROLE);
+            });
+        }
         Map<String, String> environment = new HashMap<>();
-        environment.put("DATABASE_URL", "postgresql://postgres@localhost:" + databasePort + "/postgres?connectTimeout=2");
+        environment.put("DATABASE_URL", "postgresql://" + TestDatabase.RUNTIME_ROLE + "@localhost:" + databasePort + "/postgres?connectTimeout=2");
+        environment.put("RTSYNC_MIGRATE_ON_START", "false");
         environment.put("JWT_SECRET", Instances.SECRET);
         environment.put("PUBSUB_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", "outage");

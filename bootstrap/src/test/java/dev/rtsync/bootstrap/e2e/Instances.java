@@ -23,10 +23,14 @@ final class Instances {
     private Instances() {
     }
 
-    /** The environment of an instance on a free port. */
+    /**
+     * The environment of an instance on a free port, connected as the runtime role to the database
+     * the owner migrated, as docs/adopting.md runs it.
+     */
     static Map<String, String> environment(TestDatabase database, String instanceId) {
         Map<String, String> environment = new HashMap<>();
-        environment.put("DATABASE_URL", database.uri());
+        environment.put("DATABASE_URL", database.runtimeUri());
+        environment.put("RTSYNC_MIGRATE_ON_START", "false");
         environment.put("JWT_SECRET", SECRET);
         environment.put("PUBSUB_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", instanceId);

@@ -31,7 +31,8 @@ import java.util.UUID;
  * }</pre>
  *
  * <p>The server is chosen here and nowhere else, once per JVM: {@code TEST_DATABASE_URL} when set
- * (a {@code postgresql://} URI of a database on a server where that user may CREATE DATABASE);
+ * (a {@code postgresql://} URI of a database on a server where that user may CREATE DATABASE and
+ * CREATE ROLE; it need not be a superuser, see {@code .ci/run});
  * otherwise a Testcontainers PostgreSQL when a Docker engine is reachable; otherwise an embedded
  * PostgreSQL (zonky). Each {@link #create()} makes a database with a random name on that server,
  * so test classes never see each other's rows. A module that reuses this class needs this
@@ -42,9 +43,15 @@ public final class TestDatabase implements AutoCloseable {
 
     /** The variable that points the tests at a server of your own. */
     public static final String ENV = "TEST_DATABASE_URL";
+    /**
+     * The service's role in the tests, as docs/adopting.md makes it: a login with what
+     * {@code app.rtsync_grant_runtime} grants (retention included) and nothing else. Created on the
+     * test server at first use and kept (roles belong to the server; its grants go with each database).
+     */
+    public static final String RUNTIME_ROLE = "rtsync_test_runtime";
 
     private static final String HOW_TO_CONFIGURE = "Set " + ENV + " to a postgresql:// URI of a database on a"
-            + " server (PostgreSQL 14 or newer) where that user may CREATE DATABASE, for example "
+            + " server (PostgreSQL 14 or newer) where that user may CREATE DATABASE and CREATE ROLE, for example "
             + ENV + "=postgresql://postgres:secret@127.0.0.1:5432/postgres";
     private static final String ENTITY_AND_LOG_TABLES =
             "app.logging, app.rxdb_subscription, app.rtsync_reader, app.rtsync_instance, app.project, app.task, app.employee";
@@ -57,8 +64,25 @@ public final class TestDatabase implements AutoCloseable {
         this.url = url;
     }
 
-    /** Creates and migrates a database of its own on the test server. */
+    /**
+     * Creates a database of its own on the test server, migrated with the sample entity tables
+     * ({@link Migrations#migrateWithSamples}) that the tests write to.
+     */
     public static TestDatabase create() {
+        TestDatabase database = createUnmigrated();
+        try (PostgresDatabase pool = PostgresDatabase.open(database.url)) {
+            Migrations.migrateWithSamples(pool.dataSource());
+            Server.ensureRuntimeRole();
+            pool.jdbi().useHandle(handle -> handle.execute("SELECT app.rtsync_grant_runtime(?, true)", RUNTIME_ROLE));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /** Creates an empty database of its own on the test server, for tests of the migrations themselves. */
+    public static TestDatabase createUnmigrated() {
         DatabaseUrl admin = Server.instance();
         String name = "rtsync_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try {
@@ -66,11 +90,7 @@ public final class TestDatabase implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + ". " + HOW_TO_CONFIGURE, e);
         }
-        DatabaseUrl url = admin.withDatabase(name);
-        try (PostgresDatabase database = PostgresDatabase.open(url)) {
-            Migrations.migrate(database.dataSource());
-        }
-        return new TestDatabase(admin, url);
+        return new TestDatabase(admin, admin.withDatabase(name));
     }
 
     /** The fresh database's address, in the form of {@code DATABASE_URL}. */
@@ -81,6 +101,19 @@ public final class TestDatabase implements AutoCloseable {
     /** The {@code postgresql://} URI, password included, for {@code DATABASE_URL}. */
     public String uri() {
         return url.toUri();
+    }
+
+    /**
+     * The fresh database as the service's {@linkplain #RUNTIME_ROLE runtime role}, as production runs it:
+     * the schema is the owner's ({@link #url()}), migrated by {@link #create()}.
+     */
+    public DatabaseUrl runtimeUrl() {
+        return new DatabaseUrl(url.host(), url.port(), url.database(), RUNTIME_ROLE, Optional.of(RUNTIME_ROLE), url.parameters());
+    }
+
+    /** {@link #runtimeUrl()} as a {@code postgresql://} URI for {@code DATABASE_URL}. */
+    public String runtimeUri() {
+        return runtimeUrl().toUri();
     }
 
     public String jdbcUrl() {
@@ -131,12 +164,22 @@ public final class TestDatabase implements AutoCloseable {
     private static final class Server {
 
         private static DatabaseUrl admin;
+        private static boolean runtimeRoleExists;
 
         static synchronized DatabaseUrl instance() {
             if (admin == null) {
                 admin = start();
             }
             return admin;
+        }
+
+        /** Creates the runtime role once; another JVM may be creating it at the same moment. */
+        static synchronized void ensureRuntimeRole() {
+            if (!runtimeRoleExists) {
+                execute(instance(), "DO $$ BEGIN CREATE ROLE " + RUNTIME_ROLE + " LOGIN PASSWORD '" + RUNTIME_ROLE + "';"
+                        + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+                runtimeRoleExists = true;
+            }
         }
 
         private static DatabaseUrl start() {

@@ -85,6 +85,10 @@ public interface Telemetry {
     default void rejoinedAfterDeclaredDead() {
     }
 
+    /** The log's retention deleted this many VIEW rows and this many change rows (one batch). */
+    default void logRowsDeleted(int viewRows, int changeRows) {
+    }
+
     /** {@link #NONE}: an enum, so that the port package holds only interfaces, records and enums. */
     enum Silent implements Telemetry {
         INSTANCE

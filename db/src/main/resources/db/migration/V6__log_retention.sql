@@ -1,0 +1,34 @@
+-- Opt-in retention of app.logging (RTSYNC_LOG_RETENTION; nothing is deleted by default, the log is
+-- the REST API's audit trail). The service deletes, in small batches, rows older than the setting
+-- that every instance has passed, and VIEW rows of that age, which no instance ever reads.
+--
+-- Runs outside a transaction (V6__log_retention.sql.conf) so that the index is built CONCURRENTLY:
+-- on a large log a plain CREATE INDEX would hold back the REST API's writes for the whole build.
+
+-- Where the slowest reader is: every row at or before this (txid, seq) has been handed on by every
+-- instance. No row when no instance has registered: then no change row counts as passed.
+-- Retention relies on this function alone for "passed by every instance", so that a new form of
+-- the reader's position changes this function and nothing else.
+CREATE OR REPLACE FUNCTION app.rtsync_oldest_reader_position()
+RETURNS TABLE (position_txid xid8, position_seq bigint)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog
+AS $$
+    SELECT r.position_txid, r.position_seq
+    FROM app.rtsync_reader r
+    ORDER BY r.position_txid, r.position_seq
+    LIMIT 1
+$$;
+
+-- Finding rows older than a cutoff. Rows arrive in created_ts order, so a BRIN index (a few pages
+-- for millions of rows, next to nothing per insert) narrows the scan to the old block ranges
+-- without the write cost of another B-tree on every logged change. A build an earlier attempt left
+-- INVALID is dropped first, since IF NOT EXISTS would keep it.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('app.idx_logging_created_ts') AND NOT indisvalid) THEN
+        DROP INDEX app.idx_logging_created_ts;
+    END IF;
+END $$;
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_logging_created_ts ON app.logging USING brin (created_ts);
