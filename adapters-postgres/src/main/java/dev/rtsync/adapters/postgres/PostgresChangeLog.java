@@ -11,9 +11,11 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.sql.Array;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -24,12 +26,18 @@ import java.util.stream.Collectors;
 /**
  * {@link ChangeLog} over {@code app.logging}, read by one instance.
  *
- * <p>Each instance keeps its position in {@code app.rtsync_reader}: the (txid, seq) of the last
- * row it handed on. It reads rows after that position, in (txid, seq) order, but only rows
- * written by transactions older than every transaction still running
- * ({@code txid < pg_snapshot_xmin(pg_current_snapshot())}). No such row can appear later, so
- * moving the position past them never skips a change, however commits interleave. The argument
- * and its cost (a long writing transaction holds delivery back) are in {@code docs/database.md}.
+ * <p>The position is the snapshot of the previous read ({@code pg_current_snapshot()}): every row
+ * visible in it has been handed on. A read delivers the rows that became visible since, which are
+ * the rows of transactions that were still running then (the snapshot's in-progress list) or had no
+ * id yet (at or past its {@code xmax}), and that have committed now. So a change is read as soon as
+ * its transaction commits, whatever other transactions are open, in this database or another; and
+ * no commit order can make a row skip past the position, because a row stays outside every snapshot
+ * until it commits and inside every later one after. A read larger than one batch is handed on in
+ * (txid, seq) order against the snapshot it was first read with. The argument is in
+ * {@code docs/database.md} and ADR 0011.
+ *
+ * <p>The position lives in {@code app.rtsync_reader} (so a restart resumes where the last
+ * acknowledgement left it) and in memory (so a read that found nothing moves it without a write).
  *
  * <p>Close it at shutdown: it holds the connection that listens for notifications.
  */
@@ -38,11 +46,9 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     private final Jdbi jdbi;
     private final InstanceId instance;
     private final LogListener listener;
-    static final long FIRST_HELD_BACK_RETRY_MILLIS = 2;
-    static final long MAX_HELD_BACK_RETRY_MILLIS = 100;
-    // Written by readPending and read by awaitChanges, both on the watcher's thread.
-    private volatile boolean heldBack;
-    private long heldBackRetryMillis;
+    // Both used on the watcher's thread only (readPending, acknowledge).
+    private ReadPosition position;
+    private Batch lastBatch;
 
     /**
      * Registers the instance at the current end of the log when it has no position yet (a new
@@ -57,17 +63,43 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     public PostgresChangeLog(PostgresDatabase database, String instanceId) {
         this.jdbi = database.jdbi();
         this.instance = new InstanceId(instanceId);
-        register(); // first: when the database is down this throws, and no listener connection is left open
+        this.position = register(); // first: when the database is down this throws, and no listener connection is left open
         this.listener = new LogListener(database.url());
     }
 
-    private void register() {
-        Failures.withHandle(jdbi, "register the reader", handle -> handle.createUpdate("""
-                        INSERT INTO app.rtsync_reader (instance_id, position_txid, position_seq)
-                        VALUES (:instance, pg_snapshot_xmin(pg_current_snapshot()), 0)
-                        ON CONFLICT (instance_id) DO NOTHING""")
-                .bind("instance", instance.value())
-                .execute());
+    private ReadPosition register() {
+        return Failures.withHandle(jdbi, "register the reader", handle -> {
+            handle.createUpdate("""
+                            INSERT INTO app.rtsync_reader (instance_id, read_from)
+                            VALUES (:instance, pg_current_snapshot())
+                            ON CONFLICT (instance_id) DO NOTHING""")
+                    .bind("instance", instance.value())
+                    .execute();
+            return handle.createQuery("""
+                            SELECT read_from::text AS read_from, read_to::text AS read_to,
+                                   read_after_txid::text AS read_after_txid, read_after_seq
+                            FROM app.rtsync_reader WHERE instance_id = :instance""")
+                    .bind("instance", instance.value())
+                    .map((rs, ctx) -> new ReadPosition(rs.getString("read_from"), rs.getString("read_to"),
+                            rs.getString("read_after_txid"), rs.getLong("read_after_seq")))
+                    .one();
+        });
+    }
+
+    /**
+     * Where this instance is: everything visible in the snapshot {@code from} has been handed on;
+     * when {@code to} is set, a read against that snapshot is under way, handed on up to and
+     * including the row (afterTxid, afterSeq). Snapshots and txids in PostgreSQL's text form.
+     */
+    record ReadPosition(String from, String to, String afterTxid, long afterSeq) {
+
+        static ReadPosition caughtUpTo(String snapshot) {
+            return new ReadPosition(snapshot, null, null, 0);
+        }
+    }
+
+    /** What {@link #readPending} returned last, and where acknowledging it moves the position. */
+    private record Batch(List<Long> sequences, ReadPosition next) {
     }
 
     @Override
@@ -75,90 +107,130 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
-        return Failures.withHandle(jdbi, "read the change log", handle -> {
-            List<Row> rows = readRows(handle, limit);
-            // A short batch may stop at the horizon, with committed rows behind it that an older,
-            // still running transaction holds back. That transaction's end notifies nobody, so say
-            // so to awaitChanges, which then looks again soon.
-            heldBack = rows.size() < limit && hasRowsAfter(handle, rows.isEmpty() ? null : rows.getLast());
-            return rows.stream().map(Row::change).toList();
-        });
+        ReadPosition from = position;
+        Read read = Failures.withHandle(jdbi, "read the change log", handle -> readRows(handle, from, limit));
+        List<LoggedChange> changes = read.rows().stream().map(Row::change).toList();
+        ReadPosition next = read.rows().size() < limit
+                ? ReadPosition.caughtUpTo(read.snapshot())
+                : new ReadPosition(from.from(), read.snapshot(), read.rows().getLast().txid(), changes.getLast().sequence());
+        if (changes.isEmpty()) {
+            // Nothing became visible between the two snapshots, so the newer one says the same
+            // "handed on" as the older: move without writing. A crash resumes from the stored one.
+            position = next;
+            lastBatch = null;
+        } else {
+            lastBatch = new Batch(changes.stream().map(LoggedChange::sequence).toList(), next);
+        }
+        return changes;
     }
 
     /** A pending row and the transaction that wrote it, which orders the log with its sequence. */
     private record Row(String txid, LoggedChange change) {
     }
 
-    // One statement: the rows, and per row this instance's subscribers as an array. The position
-    // is read by scalar subqueries so that it becomes an index condition: the scan starts at the
-    // position instead of filtering every row already handed on. The subscribers are a correlated
-    // subquery, one index probe per row, on purpose: written as a join, PostgreSQL sized the join
-    // by the LIMIT (2,000 rows) and chose a hash join over a sequential scan of every subscription,
-    // 62 ms per round with 100,000 subscriptions when 20 rows were pending, 0.75 ms with the probes
-    // (docs/benchmarks.md). A probe per row is what a round of any size wants.
-    static final String READ_PENDING = """
-            WITH pending AS (
-                SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
-                FROM app.logging l
-                WHERE l.action <> 0
-                  AND (l.txid, l.seq) > (
-                        (SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),
-                        (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))
-                  AND l.txid < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY l.txid, l.seq
-                LIMIT :limit)
-            SELECT p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
-                   ARRAY(SELECT s.connection_id::text
-                         FROM app.rxdb_subscription s
-                         WHERE s.entity_code = p.entity_code AND s.entity_id = p.entity_id
-                           AND s.instance_id = :instance) AS subscribers
-            FROM pending p
-            ORDER BY p.txid, p.seq""";
+    /** The rows of one read and the snapshot they were read against. */
+    private record Read(String snapshot, List<Row> rows) {
+    }
 
-    private List<Row> readRows(Handle handle, int limit) {
-        return handle.createQuery(READ_PENDING)
+    /**
+     * This instance's connections subscribed to the log row {@code p}: one probe of
+     * {@code idx_rxdb_subscription_entity} per row. Kept as one fragment so that what a
+     * subscription covers is decided in one place.
+     */
+    static final String SUBSCRIBERS_OF_ROW_ON_THIS_INSTANCE = """
+            ARRAY(SELECT s.connection_id::text
+                  FROM app.rxdb_subscription s
+                  WHERE s.entity_code = p.entity_code AND s.entity_id = p.entity_id
+                    AND s.instance_id = :instance)""";
+
+    // One statement, so one snapshot: the rows read are exactly those visible in the snapshot the
+    // statement returns (pg_current_snapshot() is the statement's own snapshot), or, while a read
+    // larger than one batch is under way, those visible in that read's snapshot :to.
+    //
+    // New since :from are the rows of transactions in its in-progress list (one index probe per
+    // listed transaction that has committed meanwhile; a long transaction costs one probe a round
+    // until it ends) and the rows of transactions at or past its xmax. Both branches walk
+    // idx_logging_pending in (txid, seq) order from a single row comparison: a row comparison
+    // beside a plain bound on txid made PostgreSQL start the scan at the wrong one of the two
+    // (from the index's start, or from the transaction's first row: docs/database.md).
+    //
+    // The subscribers are a correlated subquery, one index probe per row, on purpose: written as a
+    // join, PostgreSQL sized the join by the LIMIT (2,000 rows) and chose a hash join over a
+    // sequential scan of every subscription, 62 ms per round with 100,000 subscriptions when 20 rows
+    // were pending, 0.75 ms with the probes (docs/benchmarks.md).
+    static final String READ_PENDING = """
+            WITH snapshots AS MATERIALIZED (
+                SELECT coalesce(CAST(:to AS pg_snapshot), pg_current_snapshot()) AS read_to),
+            pending AS (
+                SELECT c.* FROM (
+                    (SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
+                     FROM snapshots s
+                     CROSS JOIN LATERAL pg_snapshot_xip(CAST(:from AS pg_snapshot)) AS running(txid)
+                     CROSS JOIN LATERAL (
+                         SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
+                         FROM app.logging l
+                         WHERE l.action <> 0
+                           AND (l.txid, l.seq) > (running.txid, CASE WHEN running.txid = CAST(:afterTxid AS xid8)
+                                                                     THEN :afterSeq ELSE -9223372036854775808 END)
+                           AND l.txid <= running.txid
+                         ORDER BY l.txid, l.seq
+                         LIMIT :limit) l
+                     WHERE running.txid >= CAST(:afterTxid AS xid8)
+                       AND pg_visible_in_snapshot(running.txid, s.read_to))
+                    UNION ALL
+                    (SELECT l.txid, l.seq, l.entity_code, l.entity_id, l.action, l.created_ts
+                     FROM app.logging l
+                     WHERE l.action <> 0
+                       AND (l.txid, l.seq) > (
+                             greatest(CAST(:afterTxid AS xid8), pg_snapshot_xmax(CAST(:from AS pg_snapshot))),
+                             CASE WHEN CAST(:afterTxid AS xid8) >= pg_snapshot_xmax(CAST(:from AS pg_snapshot))
+                                  THEN :afterSeq ELSE -9223372036854775808 END)
+                       AND l.txid < pg_snapshot_xmax((SELECT read_to FROM snapshots))
+                       AND pg_visible_in_snapshot(l.txid, (SELECT read_to FROM snapshots))
+                     ORDER BY l.txid, l.seq
+                     LIMIT :limit)) c
+                ORDER BY c.txid, c.seq
+                LIMIT :limit)
+            SELECT s.read_to::text AS read_to,
+                   p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
+                   %s AS subscribers
+            FROM snapshots s LEFT JOIN pending p ON true
+            ORDER BY p.txid, p.seq""".formatted(SUBSCRIBERS_OF_ROW_ON_THIS_INSTANCE);
+
+    private Read readRows(Handle handle, ReadPosition from, int limit) {
+        String[] snapshot = new String[1];
+        List<Row> rows = new ArrayList<>(Math.min(limit, 64));
+        handle.createQuery(READ_PENDING)
                 .bind("instance", instance.value())
                 .bind("limit", limit)
-                .map((rs, ctx) -> new Row(rs.getString("txid"), new LoggedChange(
-                        rs.getLong("seq"),
-                        new EntityCode(rs.getString("entity_code")),
-                        new EntityId(rs.getObject("entity_id", UUID.class)),
-                        ChangeAction.fromLogCode(rs.getShort("action")),
-                        rs.getObject("created_ts", OffsetDateTime.class).toInstant(),
-                        connections(rs.getArray("subscribers")))))
-                .list();
-    }
-
-    // "Is there a row after (txid, seq)?" as the first row in index order, not as EXISTS: PostgreSQL
-    // cannot estimate a row comparison against parameters or subqueries (it guesses a third of the
-    // table), so for EXISTS it chose a sequential scan that reads the whole log whenever nothing
-    // follows, 776 ms on 1.1 million rows, on every round of the watcher. ORDER BY ... LIMIT 1 in a
-    // scalar subquery keeps the index scan, generic plan or not (docs/benchmarks.md).
-    private static final String FIRST_ROW_AFTER = """
-            SELECT (SELECT l.seq FROM app.logging l
-                    WHERE l.action <> 0 AND (l.txid, l.seq) > %s
-                    ORDER BY l.txid, l.seq LIMIT 1) IS NOT NULL""";
-    static final String ROWS_AFTER_POSITION = FIRST_ROW_AFTER.formatted("""
-            ((SELECT position_txid FROM app.rtsync_reader WHERE instance_id = :instance),
-                     (SELECT position_seq FROM app.rtsync_reader WHERE instance_id = :instance))""");
-    static final String ROWS_AFTER_ROW = FIRST_ROW_AFTER.formatted("(CAST(:txid AS xid8), :seq)");
-
-    /**
-     * Whether committed non-VIEW rows follow {@code last} (or the position, when nothing was read).
-     * It looks past the horizon on purpose: its snapshot is newer than the read's, and a row that
-     * became readable in between must count too.
-     */
-    private boolean hasRowsAfter(Handle handle, Row last) {
-        var query = handle.createQuery(last == null ? ROWS_AFTER_POSITION : ROWS_AFTER_ROW).bind("instance", instance.value());
-        if (last != null) {
-            query.bind("txid", last.txid()).bind("seq", last.change().sequence());
-        }
-        return query.mapTo(Boolean.class).one();
+                .bind("from", from.from())
+                .bind("to", from.to())
+                .bind("afterTxid", from.to() == null ? "0" : from.afterTxid())
+                .bind("afterSeq", from.to() == null ? Long.MIN_VALUE : from.afterSeq())
+                .scanResultSet((results, ctx) -> {
+                    ResultSet rs = results.get();
+                    while (rs.next()) {
+                        snapshot[0] = rs.getString("read_to");
+                        if (rs.getString("txid") != null) {
+                            rows.add(new Row(rs.getString("txid"), new LoggedChange(
+                                    rs.getLong("seq"),
+                                    new EntityCode(rs.getString("entity_code")),
+                                    new EntityId(rs.getObject("entity_id", UUID.class)),
+                                    ChangeAction.fromLogCode(rs.getShort("action")),
+                                    rs.getObject("created_ts", OffsetDateTime.class).toInstant(),
+                                    connections(rs.getArray("subscribers")))));
+                        }
+                    }
+                    return null;
+                });
+        return new Read(snapshot[0], rows);
     }
 
     /**
-     * Marks the rows and moves the position to the last of them. {@code handled} must be a whole
-     * batch as {@link #readPending} returned it (the position moves past everything up to its last row).
+     * Marks the rows and moves the position past them. {@code handled} must be the batch
+     * {@link #readPending} returned last, whole: the position moves past everything up to its last row.
+     *
+     * @throws IllegalStateException when {@code handled} is not that batch
      */
     @Override
     public void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed) {
@@ -166,16 +238,23 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
             return;
         }
         List<Long> handledSeqs = handled.stream().map(LoggedChange::sequence).toList();
+        Batch batch = lastBatch;
+        if (batch == null || !batch.sequences().equals(handledSeqs)) {
+            throw new IllegalStateException("acknowledge the batch readPending returned last, whole and once");
+        }
         List<Long> failedSeqs = failed.stream().map(LoggedChange::sequence).toList();
+        ReadPosition next = batch.next();
         // One statement, so status and position move together. Rows are locked in seq order so
         // that two instances acknowledging the same rows cannot deadlock. 'failed' sticks: when
-        // any instance failed to deliver a row, the row says so.
+        // any instance failed to deliver a row, the row says so. The position is upserted: a
+        // reader row removed meanwhile (an operator's clean-up) comes back.
         //
         // The commit does not wait for the WAL to reach the disk (synchronous_commit off, set by
-        // the statement itself for its own transaction only, so it stays one round trip). Losing an
-        // acknowledgement in a database crash only moves the position back, and those rows are
-        // delivered again: at least once either way. Waiting for the flush put a disk write on the
-        // watcher's path between every two rounds (docs/benchmarks.md).
+        // the statement itself for its own transaction only, so it stays one round trip and the
+        // session's setting is untouched afterwards). Losing an acknowledgement in a database crash
+        // only moves the position back, and those rows are delivered again: at least once either
+        // way. Waiting for the flush put a disk write on the watcher's path between every two
+        // rounds (docs/benchmarks.md).
         Failures.withHandle(jdbi, "acknowledge changes", handle -> handle.createUpdate("""
                         WITH no_flush_wait AS (
                             SELECT set_config('synchronous_commit', 'off', true) AS setting),
@@ -186,38 +265,32 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                             SET sync_status = CASE WHEN l.seq = ANY(:failed) OR l.sync_status = 'failed'
                                                    THEN 'failed' ELSE 'sent' END,
                                 sync_processed_ts = now()
-                            FROM locked WHERE l.seq = locked.seq
-                            RETURNING l.txid, l.seq),
-                        last AS (
-                            SELECT txid, seq FROM marked ORDER BY txid DESC, seq DESC LIMIT 1)
-                        UPDATE app.rtsync_reader r
-                        SET position_txid = last.txid, position_seq = last.seq, updated_ts = now()
-                        FROM last, no_flush_wait
-                        WHERE r.instance_id = :instance
-                          AND (last.txid, last.seq) > (r.position_txid, r.position_seq)""")
+                            FROM locked WHERE l.seq = locked.seq)
+                        INSERT INTO app.rtsync_reader AS r
+                            (instance_id, read_from, read_to, read_after_txid, read_after_seq, updated_ts)
+                        SELECT :instance, CAST(:from AS pg_snapshot), CAST(:to AS pg_snapshot),
+                               CAST(:afterTxid AS xid8), :afterSeq, now()
+                        FROM no_flush_wait
+                        ON CONFLICT (instance_id) DO UPDATE
+                        SET read_from = excluded.read_from, read_to = excluded.read_to,
+                            read_after_txid = excluded.read_after_txid, read_after_seq = excluded.read_after_seq,
+                            updated_ts = excluded.updated_ts""")
                 .bind("instance", instance.value())
                 .bindArray("handled", Long.class, handledSeqs)
                 .bindArray("failed", Long.class, failedSeqs)
+                .bind("from", next.from())
+                .bind("to", next.to())
+                .bind("afterTxid", next.afterTxid())
+                .bind("afterSeq", next.to() == null ? null : next.afterSeq())
                 .execute());
+        position = next;
+        lastBatch = null;
     }
 
-    /**
-     * Waits for a notification, or the fallback; after a read that was {@linkplain #readPending held
-     * back}, only for a short retry that grows from {@value #FIRST_HELD_BACK_RETRY_MILLIS} ms to
-     * {@value #MAX_HELD_BACK_RETRY_MILLIS} ms while the older transaction runs on.
-     */
+    /** Waits for a notification, or the fallback. */
     @Override
     public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
-        if (!heldBack) {
-            heldBackRetryMillis = 0;
-            return listener.await(fallback);
-        }
-        heldBackRetryMillis = heldBackRetryMillis == 0
-                ? FIRST_HELD_BACK_RETRY_MILLIS
-                : Math.min(heldBackRetryMillis * 2, MAX_HELD_BACK_RETRY_MILLIS);
-        Duration retry = Duration.ofMillis(heldBackRetryMillis);
-        WakeUp wakeUp = listener.await(retry.compareTo(fallback) < 0 ? retry : fallback);
-        return wakeUp == WakeUp.FALLBACK_POLL ? WakeUp.HELD_BACK : wakeUp;
+        return listener.await(fallback);
     }
 
     @Override
