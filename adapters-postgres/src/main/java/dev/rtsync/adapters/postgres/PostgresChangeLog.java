@@ -9,6 +9,8 @@ import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -43,12 +45,24 @@ import java.util.stream.Collectors;
  */
 public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeLog.class);
+
+    /** How long acknowledged rows may wait before their marks and the position are written. */
+    public static final Duration DEFAULT_MARK_DELAY = Duration.ofSeconds(1);
+    // Past this many rows waiting to be marked, they are written at once: bounds the statement and the memory.
+    static final int MOST_ROWS_WAITING_TO_BE_MARKED = 20_000;
+
     private final Jdbi jdbi;
     private final InstanceId instance;
     private final LogListener listener;
-    // Both used on the watcher's thread only (readPending, acknowledge).
+    private final long markDelayNanos;
+    // All used on the watcher's thread only (readPending, acknowledge, awaitChanges), and by close after it.
     private ReadPosition position;
     private Batch lastBatch;
+    private final List<Long> sentToMark = new ArrayList<>();
+    private final List<Long> failedToMark = new ArrayList<>();
+    private boolean positionToStore;
+    private long firstUnmarkedAt;
 
     /**
      * Registers the instance at the current end of the log when it has no position yet (a new
@@ -61,6 +75,19 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
      * @param instanceId the same name the instance's {@link PostgresSubscriptionStore} uses
      */
     public PostgresChangeLog(PostgresDatabase database, String instanceId) {
+        this(database, instanceId, DEFAULT_MARK_DELAY);
+    }
+
+    /**
+     * @param markDelay how long acknowledged rows may wait before they are marked and the position is
+     *                  stored, together, in one statement; {@link Duration#ZERO} writes at every
+     *                  acknowledgement. A crash re-delivers what waited (at least once).
+     */
+    public PostgresChangeLog(PostgresDatabase database, String instanceId, Duration markDelay) {
+        if (markDelay.isNegative()) {
+            throw new IllegalArgumentException("the mark delay must not be negative");
+        }
+        this.markDelayNanos = markDelay.toNanos();
         this.jdbi = database.jdbi();
         this.instance = new InstanceId(instanceId);
         this.position = register(); // first: when the database is down this throws, and no listener connection is left open
@@ -227,8 +254,12 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     }
 
     /**
-     * Marks the rows and moves the position past them. {@code handled} must be the batch
-     * {@link #readPending} returned last, whole: the position moves past everything up to its last row.
+     * Moves the position past the rows and marks them, those in {@code failed} as failed. The
+     * position moves in memory at once; the marks and the stored position are written together,
+     * in one statement for everything acknowledged within the mark delay (by a later
+     * acknowledgement, by {@link #awaitChanges} when the delay has passed, or by {@link #close}).
+     * {@code handled} must be the batch {@link #readPending} returned last, whole: the position
+     * moves past everything up to its last row.
      *
      * @throws IllegalStateException when {@code handled} is not that batch
      */
@@ -242,24 +273,47 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         if (batch == null || !batch.sequences().equals(handledSeqs)) {
             throw new IllegalStateException("acknowledge the batch readPending returned last, whole and once");
         }
-        List<Long> failedSeqs = failed.stream().map(LoggedChange::sequence).toList();
-        ReadPosition next = batch.next();
-        // One statement, so status and position move together. Rows are locked in seq order so
-        // that two instances acknowledging the same rows cannot deadlock. 'failed' sticks: when
-        // any instance failed to deliver a row, the row says so. The position is upserted: a
-        // reader row removed meanwhile (an operator's clean-up) comes back.
-        //
-        // The commit does not wait for the WAL to reach the disk (synchronous_commit off, set by
-        // the statement itself for its own transaction only, so it stays one round trip and the
-        // session's setting is untouched afterwards). Losing an acknowledgement in a database crash
-        // only moves the position back, and those rows are delivered again: at least once either
-        // way. Waiting for the flush put a disk write on the watcher's path between every two
-        // rounds (docs/benchmarks.md).
+        Set<Long> failedSeqs = failed.stream().map(LoggedChange::sequence).collect(Collectors.toSet());
+        if (!positionToStore) {
+            firstUnmarkedAt = System.nanoTime();
+        }
+        for (Long sequence : handledSeqs) {
+            (failedSeqs.contains(sequence) ? failedToMark : sentToMark).add(sequence);
+        }
+        position = batch.next();
+        positionToStore = true;
+        lastBatch = null;
+        if (marksDue()) {
+            storeMarksAndPosition();
+        }
+    }
+
+    private boolean marksDue() {
+        return positionToStore && (System.nanoTime() - firstUnmarkedAt >= markDelayNanos
+                || sentToMark.size() + failedToMark.size() >= MOST_ROWS_WAITING_TO_BE_MARKED);
+    }
+
+    /**
+     * Writes the waiting marks and the position, in one statement so they move together. Rows are
+     * locked in seq order so that two instances marking the same rows cannot deadlock. 'failed'
+     * sticks: when any instance failed to deliver a row, the row says so. The position is upserted:
+     * a reader row removed meanwhile (an operator's clean-up) comes back. When it fails, everything
+     * stays waiting for the next attempt.
+     *
+     * <p>The commit does not wait for the WAL to reach the disk (synchronous_commit off, set by the
+     * statement itself for its own transaction only, so it stays one round trip and the session's
+     * setting is untouched afterwards). Losing it in a database crash only moves the position back,
+     * and those rows are delivered again: at least once either way.
+     */
+    private void storeMarksAndPosition() {
+        ReadPosition stored = position;
         Failures.withHandle(jdbi, "acknowledge changes", handle -> handle.createUpdate("""
                         WITH no_flush_wait AS (
                             SELECT set_config('synchronous_commit', 'off', true) AS setting),
                         locked AS (
-                            SELECT seq FROM app.logging WHERE seq = ANY(:handled) ORDER BY seq FOR UPDATE),
+                            SELECT seq FROM app.logging
+                            WHERE seq = ANY(:sent) OR seq = ANY(:failed)
+                            ORDER BY seq FOR UPDATE),
                         marked AS (
                             UPDATE app.logging l
                             SET sync_status = CASE WHEN l.seq = ANY(:failed) OR l.sync_status = 'failed'
@@ -276,26 +330,59 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
                             read_after_txid = excluded.read_after_txid, read_after_seq = excluded.read_after_seq,
                             updated_ts = excluded.updated_ts""")
                 .bind("instance", instance.value())
-                .bindArray("handled", Long.class, handledSeqs)
-                .bindArray("failed", Long.class, failedSeqs)
-                .bind("from", next.from())
-                .bind("to", next.to())
-                .bind("afterTxid", next.afterTxid())
-                .bind("afterSeq", next.to() == null ? null : next.afterSeq())
+                .bindArray("sent", Long.class, sentToMark)
+                .bindArray("failed", Long.class, failedToMark)
+                .bind("from", stored.from())
+                .bind("to", stored.to())
+                .bind("afterTxid", stored.afterTxid())
+                .bind("afterSeq", stored.to() == null ? null : stored.afterSeq())
                 .execute());
-        position = next;
-        lastBatch = null;
+        sentToMark.clear();
+        failedToMark.clear();
+        positionToStore = false;
     }
 
-    /** Waits for a notification, or the fallback. */
+    /**
+     * Waits for a notification, or the fallback; meanwhile writes the waiting marks and position
+     * once the mark delay has passed.
+     *
+     * @throws dev.rtsync.application.port.out.StorageUnavailableException when they cannot be
+     *         written; they stay waiting
+     */
     @Override
     public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
-        return listener.await(fallback);
+        long deadline = System.nanoTime() + fallback.toNanos();
+        while (positionToStore) {
+            long untilDue = firstUnmarkedAt + markDelayNanos - System.nanoTime();
+            long untilFallback = deadline - System.nanoTime();
+            if (untilDue <= 0) {
+                storeMarksAndPosition();
+                continue;
+            }
+            if (untilFallback <= 0) {
+                return WakeUp.FALLBACK_POLL;
+            }
+            WakeUp wakeUp = listener.await(Duration.ofNanos(Math.min(untilDue, untilFallback)));
+            if (wakeUp == WakeUp.NOTIFIED) {
+                return wakeUp;
+            }
+        }
+        long remaining = deadline - System.nanoTime();
+        return remaining <= 0 ? WakeUp.FALLBACK_POLL : listener.await(Duration.ofNanos(remaining));
     }
 
+    /** Writes what waits to be marked (a clean stop re-delivers nothing), then stops listening. */
     @Override
     public void close() {
-        listener.close();
+        try {
+            if (positionToStore) {
+                storeMarksAndPosition();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store the last acknowledgements at shutdown; they will be delivered again ({})", e.getMessage());
+        } finally {
+            listener.close();
+        }
     }
 
     private static Set<ConnectionId> connections(Array array) throws SQLException {

@@ -4,6 +4,7 @@ import dev.rtsync.adapters.postgres.testing.PostgresTestDatabase;
 import dev.rtsync.adapters.postgres.testing.TestDatabase;
 import dev.rtsync.application.port.out.LoggedChange;
 import dev.rtsync.application.port.out.StorageUnavailableException;
+import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
@@ -18,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -302,7 +304,7 @@ class PostgresChangeLogReaderTest {
     @Test
     void a_failure_between_handing_on_and_marking_delivers_again_and_loses_nothing() {
         PostgresDatabase crashing = PostgresDatabase.open(DB.url());
-        PostgresChangeLog before = new PostgresChangeLog(crashing, "a");
+        PostgresChangeLog before = new PostgresChangeLog(crashing, "a", Duration.ZERO);
         opened.add(before);
         long sequence = logChange(ChangeAction.EDIT);
         List<LoggedChange> handedOn = before.readPending(10);
@@ -348,6 +350,57 @@ class PostgresChangeLogReaderTest {
         assertThat(processedAtRecorded).isTrue();
     }
 
+    @Test
+    void acknowledgements_within_the_mark_delay_are_written_together_when_it_has_passed() throws InterruptedException {
+        PostgresChangeLog log = changeLog(DB.database(), "a", Duration.ofMillis(200));
+        List<Long> logged = IntStream.range(0, 3).mapToObj(i -> logChange(ChangeAction.EDIT)).toList();
+        List<Long> handedOn = new ArrayList<>();
+        drain(log, 1, handedOn);
+
+        // The watcher's waits: the first ones answer the three commits' notifications, then nothing
+        // is logged and the delay passes during a wait.
+        for (int wait = 0; wait < 10 && log.awaitChanges(Duration.ofSeconds(1)) == WakeUp.NOTIFIED; wait++) {
+            assertThat(log.readPending(10)).isEmpty();
+        }
+
+        assertThat(handedOn).containsExactlyElementsOf(logged);
+        assertThat(logged).allSatisfy(sequence -> assertThat(syncStatus(sequence)).isEqualTo("sent"));
+        assertThat(changeLog(DB.database(), "a").readPending(10)).as("the position was stored").isEmpty();
+    }
+
+    @Test
+    void acknowledgements_waiting_to_be_written_are_written_at_a_clean_stop() {
+        PostgresChangeLog log = changeLog(DB.database(), "a", Duration.ofMinutes(10));
+        long sequence = logChange(ChangeAction.EDIT);
+        List<LoggedChange> read = log.readPending(10);
+        log.acknowledge(read, List.of());
+        String beforeStop = syncStatus(sequence);
+        List<LoggedChange> readAgainBeforeStop = log.readPending(10);
+
+        log.close();
+
+        assertThat(beforeStop).as("waiting for the delay").isEqualTo("pending");
+        assertThat(readAgainBeforeStop).as("the position moved in memory at once").isEmpty();
+        assertThat(syncStatus(sequence)).isEqualTo("sent");
+        assertThat(changeLog(DB.database(), "a").readPending(10)).isEmpty();
+    }
+
+    @Test
+    void a_crash_before_waiting_acknowledgements_are_written_delivers_them_again() {
+        PostgresDatabase crashing = PostgresDatabase.open(DB.url());
+        PostgresChangeLog log = new PostgresChangeLog(crashing, "a", Duration.ofMinutes(10));
+        long sequence = logChange(ChangeAction.EDIT);
+        List<LoggedChange> read = log.readPending(10);
+        log.acknowledge(read, List.of());
+        crashing.close(); // the process dies before the delay passed: its stop cannot write
+
+        log.close();
+        PostgresChangeLog restarted = changeLog(DB.database(), "a");
+
+        assertThat(restarted.readPending(10)).extracting(LoggedChange::sequence).as("delivered again, at least once")
+                .containsExactly(sequence);
+    }
+
     private void drain(PostgresChangeLog log, int batchSize, List<? super LoggedChange> into) {
         for (List<LoggedChange> batch = log.readPending(batchSize); !batch.isEmpty(); batch = log.readPending(batchSize)) {
             into.addAll(batch);
@@ -361,8 +414,13 @@ class PostgresChangeLogReaderTest {
         changes.forEach(change -> sequencesInto.add(change.sequence()));
     }
 
+    /** Marks and position written at every acknowledgement, so a "restart" finds them. */
     private PostgresChangeLog changeLog(PostgresDatabase on, String instance) {
-        PostgresChangeLog log = new PostgresChangeLog(on, instance);
+        return changeLog(on, instance, Duration.ZERO);
+    }
+
+    private PostgresChangeLog changeLog(PostgresDatabase on, String instance, Duration markDelay) {
+        PostgresChangeLog log = new PostgresChangeLog(on, instance, markDelay);
         opened.add(log);
         return log;
     }
