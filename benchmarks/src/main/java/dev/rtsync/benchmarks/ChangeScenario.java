@@ -263,11 +263,14 @@ final class ChangeScenario {
     /**
      * A writing transaction left open for the whole write phase, as a nightly job or a session idle
      * in a transaction would: in another database of the same server (a table of its own), or with
-     * an empty name in this database, writing a row to {@code app.logging} itself.
+     * {@value #THIS_DATABASE} in rtsync's database, writing a row to {@code app.logging} itself.
      */
     private record HeldTransaction(Connection connection, String where) {
 
-        static HeldTransaction open(ChangeWriter writer, DatabaseUrl database, String holdDatabase) {
+        static final String THIS_DATABASE = "@this";
+
+        static HeldTransaction open(ChangeWriter writer, DatabaseUrl database, String holdIn) {
+            String holdDatabase = holdIn.equals(THIS_DATABASE) ? "" : holdIn;
             try {
                 Connection connection = holdDatabase.isEmpty() ? writer.connect() : database.withDatabase(holdDatabase).connect();
                 connection.setAutoCommit(false);
