@@ -38,8 +38,10 @@ import java.util.stream.Collectors;
  * (txid, seq) order against the snapshot it was first read with. The argument is in
  * {@code docs/database.md} and ADR 0011.
  *
- * <p>The position lives in {@code app.rtsync_reader} (so a restart resumes where the last
- * acknowledgement left it) and in memory (so a read that found nothing moves it without a write).
+ * <p>The position lives in memory, where every acknowledgement and every read that found nothing
+ * moves it at once, and in {@code app.rtsync_reader}, written with the rows' marks at most once per
+ * mark delay (a second by default) and at a clean stop, so a restart resumes there; a crash
+ * re-delivers what was acknowledged since (at least once).
  *
  * <p>Close it at shutdown: it holds the connection that listens for notifications.
  */
