@@ -2,6 +2,7 @@ package dev.rtsync.adapters.postgres;
 
 import dev.rtsync.application.port.out.ChangeLog;
 import dev.rtsync.application.port.out.LoggedChange;
+import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
@@ -53,6 +54,8 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     public static final Duration DEFAULT_MARK_DELAY = Duration.ofSeconds(1);
     // Past this many rows waiting to be marked, they are written at once: bounds the statement and the memory.
     static final int MOST_ROWS_WAITING_TO_BE_MARKED = 20_000;
+    // A failed write is tried again after the mark delay, but not more often than this.
+    private static final long MIN_STORE_RETRY_NANOS = Duration.ofMillis(500).toNanos();
 
     private final Jdbi jdbi;
     private final InstanceId instance;
@@ -346,10 +349,8 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
 
     /**
      * Waits for a notification, or the fallback; meanwhile writes the waiting marks and position
-     * once the mark delay has passed.
-     *
-     * @throws dev.rtsync.application.port.out.StorageUnavailableException when they cannot be
-     *         written; they stay waiting
+     * once the mark delay has passed. When they cannot be written (the database is away), they stay
+     * waiting and the wait goes on: delivery must not pause for the marks.
      */
     @Override
     public WakeUp awaitChanges(Duration fallback) throws InterruptedException {
@@ -358,7 +359,13 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
             long untilDue = firstUnmarkedAt + markDelayNanos - System.nanoTime();
             long untilFallback = deadline - System.nanoTime();
             if (untilDue <= 0) {
-                storeMarksAndPosition();
+                try {
+                    storeMarksAndPosition();
+                } catch (StorageUnavailableException e) {
+                    LOG.warn("Could not store acknowledgements now; retrying in {} ms ({})",
+                            Duration.ofNanos(Math.max(markDelayNanos, MIN_STORE_RETRY_NANOS)).toMillis(), e.getMessage());
+                    firstUnmarkedAt = System.nanoTime() + Math.max(0, MIN_STORE_RETRY_NANOS - markDelayNanos);
+                }
                 continue;
             }
             if (untilFallback <= 0) {

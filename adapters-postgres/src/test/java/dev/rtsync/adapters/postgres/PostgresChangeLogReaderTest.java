@@ -386,6 +386,29 @@ class PostgresChangeLogReaderTest {
     }
 
     @Test
+    void the_watcher_s_wait_goes_on_when_the_acknowledgements_cannot_be_written() throws InterruptedException {
+        PostgresDatabase failing = PostgresDatabase.open(DB.url());
+        PostgresChangeLog log = new PostgresChangeLog(failing, "a", Duration.ofMillis(50));
+        try {
+            logChange(ChangeAction.EDIT);
+            for (int wait = 0; wait < 10 && log.awaitChanges(Duration.ofMillis(300)) == WakeUp.NOTIFIED; wait++) {
+                // the commit's notification: consumed here, so the wait below can only time out
+            }
+            log.acknowledge(log.readPending(10), List.of());
+            failing.close(); // the pool is gone: every write fails
+
+            long started = System.nanoTime();
+            WakeUp wakeUp = log.awaitChanges(Duration.ofMillis(700));
+
+            assertThat(wakeUp).isEqualTo(WakeUp.FALLBACK_POLL);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited out the fallback, no exception")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(650));
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
     void a_crash_before_waiting_acknowledgements_are_written_delivers_them_again() {
         PostgresDatabase crashing = PostgresDatabase.open(DB.url());
         PostgresChangeLog log = new PostgresChangeLog(crashing, "a", Duration.ofMinutes(10));
