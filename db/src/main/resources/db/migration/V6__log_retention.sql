@@ -5,20 +5,10 @@
 -- Runs outside a transaction (V6__log_retention.sql.conf) so that the index is built CONCURRENTLY:
 -- on a large log a plain CREATE INDEX would hold back the REST API's writes for the whole build.
 
--- Where the slowest reader is: every row at or before this (txid, seq) has been handed on by every
--- instance. No row when no instance has registered: then no change row counts as passed.
--- Retention relies on this function alone for "passed by every instance", so that a new form of
--- the reader's position changes this function and nothing else.
-CREATE OR REPLACE FUNCTION app.rtsync_oldest_reader_position()
-RETURNS TABLE (position_txid xid8, position_seq bigint)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog
-AS $$
-    SELECT r.position_txid, r.position_seq
-    FROM app.rtsync_reader r
-    ORDER BY r.position_txid, r.position_seq
-    LIMIT 1
-$$;
+-- "Passed by every instance" is app.rtsync_passed_below() (V3): every row of a transaction below
+-- it has been handed on by every registered reader; NULL, so nothing counts as passed, when no
+-- instance has registered. Retention relies on that function alone, so that a new form of the
+-- reader's position changes that function and nothing else.
 
 -- Finding rows older than a cutoff. Rows arrive in created_ts order, so a BRIN index (a few pages
 -- for millions of rows, next to nothing per insert) narrows the scan to the old block ranges

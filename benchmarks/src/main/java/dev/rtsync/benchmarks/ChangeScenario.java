@@ -1,5 +1,9 @@
 package dev.rtsync.benchmarks;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  *       Target: every change reaches all of them within 200 ms.</li>
  *   <li>{@code throughput}: 10,000 changes/s over several writers, one subscriber each.
  *       Target: all delivered, and the lag does not grow.</li>
+ *   <li>{@code long-transaction}: {@code latency}'s shape while a writing transaction stays open for
+ *       the whole run, in another database of the same server or in this one (issue 13).
+ *       Target: the same latency as without it.</li>
  * </ul>
  *
  * Phases: seed rows, connect, subscribe, let the server settle, commit at the rate (first for the
@@ -29,7 +36,7 @@ final class ChangeScenario {
 
     static Report run(Bench bench) throws InterruptedException {
         Shape shape = switch (bench.scenario) {
-            case "latency" -> new Shape(
+            case "latency", "long-transaction" -> new Shape(
                     bench.options.integer("connections", 10_000, 1, 60_000),
                     bench.options.integer("ids-per-connection", 10, 1, 1_000),
                     bench.options.integer("subscribers-per-entity", 10, 1, 60_000),
@@ -66,6 +73,7 @@ final class ChangeScenario {
         boolean seed = bench.options.flag("seed", true);
         // Several tools at once (one per rtsync instance, docs/scaling.md) each take their own projects.
         int entityOffset = bench.options.integer("entity-offset", 0, 0, 10_000_000);
+        String holdDatabase = bench.scenario.equals("long-transaction") ? bench.options.text("hold-database", "postgres") : null;
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
         bench.options.rejectUnread();
         DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
@@ -134,12 +142,21 @@ final class ChangeScenario {
             // Leave room in the run's bound for draining and closing.
             long writeDeadline = Math.min(bench.deadlineNanos - TimeUnit.SECONDS.toNanos(drainSeconds + 10L),
                     System.nanoTime() + TimeUnit.SECONDS.toNanos(shape.warmUpSeconds() + shape.seconds() + 5L));
+            HeldTransaction held = holdDatabase == null ? null : HeldTransaction.open(writer, database, holdDatabase);
+            Connection sampler = writer.connect();
+            Optional<PostgresCpu.Sample> postgresBeforeWrite = PostgresCpu.sample(sampler);
             Optional<ServerProcess.Sample> beforeWrite = bench.sample(false);
             ChangeWriter.Written written = writer.run(tracker, plan, shape.rate(), shape.writers(), writeDeadline);
             Optional<ServerProcess.Sample> afterWrite = bench.sample(false);
             long expected = tracker.expected();
             MessageCounter.await(() -> tracker.delivered() >= expected, bench.phaseDeadline(Duration.ofSeconds(drainSeconds)));
             Optional<ServerProcess.Sample> drained = bench.sample(false);
+            Optional<PostgresCpu.Split> postgresCpu = PostgresCpu.between(postgresBeforeWrite, PostgresCpu.sample(sampler));
+            closeQuietly(sampler);
+            if (held != null) {
+                report.put("transaction held open in", held.where())
+                        .put("held transaction still open at the end", held.closeAndReportStillOpen());
+            }
             counter.closing();
 
             long delivered = tracker.delivered();
@@ -195,6 +212,16 @@ final class ChangeScenario {
             idle.ifPresent(s -> report.put("server RSS idle (KB)", s.rssKb()));
             subscribed.ifPresent(s -> report.put("server RSS after subscribe (KB)", s.rssKb()));
             drained.ifPresent(s -> report.put("server RSS after run (KB)", s.rssKb()));
+            if (beforeWrite.isPresent() && drained.isPresent() && delivered > 0) {
+                report.put("server CPU per delivery, write + drain (µs)",
+                        (Bench.cpuBetween(beforeWrite, afterWrite) + Bench.cpuBetween(afterWrite, drained)) * 1e6 / delivered);
+            }
+            postgresCpu.ifPresent(cpu -> report
+                    .put("PostgreSQL CPU s, rtsync's backends: write + drain", cpu.rtsyncSeconds())
+                    .put("PostgreSQL CPU per committed change, rtsync's backends (µs)",
+                            written.commits() == 0 ? Double.NaN : cpu.rtsyncSeconds() * 1e6 / written.commits())
+                    .note("PostgreSQL CPU per committed change, rtsync's backends (µs)",
+                            "its reads and acknowledgements; /proc of this database's backends, the tool's own left out"));
             if (idle.isPresent()) {
                 report.put("server CPU s: connect", Bench.cpuBetween(idle, connected))
                         .put("server CPU s: subscribe", Bench.cpuBetween(connected, subscribed))
@@ -226,6 +253,59 @@ final class ChangeScenario {
                     .append(Percentiles.millis(s.maxLatencyNanos())).append(' ');
         }
         report.put("per second commits/deliveries/worst ms", perSecond.toString().strip());
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // only a sampling connection
+        }
+    }
+
+    /**
+     * A writing transaction left open for the whole write phase, as a nightly job or a session idle
+     * in a transaction would: in another database of the same server (a table of its own), or with
+     * {@value #THIS_DATABASE} in rtsync's database, writing a row to {@code app.logging} itself.
+     */
+    private record HeldTransaction(Connection connection, String where) {
+
+        static final String THIS_DATABASE = "@this";
+
+        static HeldTransaction open(ChangeWriter writer, DatabaseUrl database, String holdIn) {
+            String holdDatabase = holdIn.equals(THIS_DATABASE) ? "" : holdIn;
+            try {
+                Connection connection = holdDatabase.isEmpty() ? writer.connect() : database.withDatabase(holdDatabase).connect();
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    if (holdDatabase.isEmpty()) {
+                        statement.execute("INSERT INTO app.logging (entity_code, entity_id, action)"
+                                + " VALUES ('project', gen_random_uuid(), 1)");
+                    } else {
+                        statement.execute("CREATE TEMP TABLE rtsync_bench_held (id int)");
+                        statement.execute("INSERT INTO rtsync_bench_held VALUES (1)");
+                    }
+                }
+                return new HeldTransaction(connection, holdDatabase.isEmpty() ? "this database (writes app.logging)"
+                        : "database " + holdDatabase);
+            } catch (SQLException e) {
+                throw new UsageException("cannot hold a transaction open in " + (holdDatabase.isEmpty() ? "this database"
+                        : "database " + holdDatabase) + ": " + e.getMessage());
+            }
+        }
+
+        /** Whether the transaction still held its id at the end (so it spanned the whole run); rolls it back. */
+        boolean closeAndReportStillOpen() {
+            try (connection; Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")) {
+                rs.next();
+                boolean open = rs.getBoolean(1);
+                connection.rollback();
+                return open;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
     }
 
     private ChangeScenario() {

@@ -49,6 +49,23 @@ record DatabaseUrl(String jdbcUrl, String user, String password) {
         return new DatabaseUrl("jdbc:postgresql://" + hostPart + ":" + port + "/" + database + query, user, password);
     }
 
+    /** The same server and user, another database (for a transaction held open elsewhere). */
+    DatabaseUrl withDatabase(String database) {
+        if (!database.matches("[A-Za-z0-9_]+")) {
+            throw new UsageException("a database name of letters, digits and underscores, not " + database);
+        }
+        return new DatabaseUrl(jdbcUrl.replaceFirst("^(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database), user, password);
+    }
+
+    /** A plain connection, as the tool's other connections, outside any pool. */
+    java.sql.Connection connect() throws java.sql.SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("ApplicationName", PostgresCpu.TOOL_APPLICATION);
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+    }
+
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }

@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * {@link LogRetention} over {@code app.logging}. "Passed by every instance" is whatever
- * {@code app.rtsync_oldest_reader_position()} (V6) says: a change row goes once its (txid, seq) is at
- * or before the slowest reader's position; with no reader registered, no change row goes. VIEW rows
- * go by age alone: no reader ever reads them.
+ * {@code app.rtsync_passed_below()} (V3) says: a change row goes once its transaction is below it,
+ * that is, finished before the snapshot every reader has handed on; with no reader registered, no
+ * change row goes. VIEW rows go by age alone: no reader ever reads them.
  */
 public final class PostgresLogRetention implements LogRetention {
 
@@ -24,7 +24,7 @@ public final class PostgresLogRetention implements LogRetention {
                 SELECT l.id FROM app.logging l
                 WHERE l.created_ts < :cutoff
                   AND (l.action = 0
-                       OR (l.txid, l.seq) <= (SELECT o.position_txid, o.position_seq FROM app.rtsync_oldest_reader_position() o))
+                       OR l.txid < (SELECT app.rtsync_passed_below()))
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED)
             DELETE FROM app.logging l USING doomed

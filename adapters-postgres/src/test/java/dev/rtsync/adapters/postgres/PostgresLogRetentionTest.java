@@ -75,27 +75,28 @@ class PostgresLogRetentionTest {
     }
 
     @Test
-    void the_oldest_reader_position_is_the_slowest_readers() {
+    void what_every_instance_passed_is_bounded_by_the_slowest_reader() {
         reader("x");
         insert(2, 1, "1 minute");
         PostgresChangeLog y = reader("y");
         insert(1, 1, "1 minute");
         readEverything(y, 1);
 
-        String oldest = jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT position_txid::text || '/' || position_seq FROM app.rtsync_oldest_reader_position()").mapTo(String.class).one());
+        String passedBelow = jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT app.rtsync_passed_below()::text").mapTo(String.class).one());
         String x = jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT position_txid::text || '/' || position_seq FROM app.rtsync_reader WHERE instance_id = 'x'").mapTo(String.class).one());
-        assertThat(oldest).isEqualTo(x);
+                "SELECT pg_snapshot_xmin(read_from)::text FROM app.rtsync_reader WHERE instance_id = 'x'").mapTo(String.class).one());
+        assertThat(passedBelow).isEqualTo(x);
     }
 
     private PostgresChangeLog reader(String instance) {
-        PostgresChangeLog log = new PostgresChangeLog(DB.database(), instance);
+        // Positions stored at every acknowledgement, as the retention reads them from the table.
+        PostgresChangeLog log = new PostgresChangeLog(DB.database(), instance, Duration.ZERO);
         logs.add(log);
         return log;
     }
 
-    /** Reads and acknowledges until {@code changes} rows were handed on (the horizon may hold them back a moment). */
+    /** Reads and acknowledges until {@code changes} rows were handed on. */
     private static void readEverything(PostgresChangeLog log, int changes) {
         List<LoggedChange> seen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(20)).until(() -> {

@@ -22,7 +22,7 @@ public interface ChangeLog {
 
     /**
      * Records that the changes were handed on, those in {@code failed} as failed, and moves this
-     * instance past them.
+     * instance past them. {@code handled} is the batch {@link #readPending} returned last, whole.
      */
     void acknowledge(List<LoggedChange> handled, Collection<LoggedChange> failed);
 

@@ -5,10 +5,5 @@ public enum WakeUp {
     /** The log said a change was committed. */
     NOTIFIED,
     /** Nothing was heard for the fallback interval; look anyway, in case a notification was lost. */
-    FALLBACK_POLL,
-    /**
-     * The last read saw committed changes it may not deliver yet, because an older transaction was
-     * still running; look again shortly, since that transaction's end sends no notification.
-     */
-    HELD_BACK
+    FALLBACK_POLL
 }
