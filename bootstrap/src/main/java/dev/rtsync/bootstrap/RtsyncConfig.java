@@ -5,6 +5,7 @@ import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.InvalidValueException;
 import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.TypeSubscriptionPolicy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -43,7 +44,8 @@ public record RtsyncConfig(
         SubscriptionLimits subscriptionLimits,
         ConnectionLimits connectionLimits,
         EntityCatalog entityCatalog,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        TypeSubscriptionPolicy typeSubscriptions) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -106,19 +108,23 @@ public record RtsyncConfig(
                 new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
                 new ConnectionLimits(maxPerUser, maxConnections),
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
-                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                new TypeSubscriptionPolicy(entityCodes(Setting.RTSYNC_TYPE_SUBSCRIPTIONS, env.text(Setting.RTSYNC_TYPE_SUBSCRIPTIONS))));
     }
 
     private static EntityCatalog entityCatalog(String list) {
+        return new EntityCatalog(entityCodes(Setting.RTSYNC_ENTITY_CODES, list));
+    }
+
+    private static Set<EntityCode> entityCodes(Setting setting, String list) {
         try {
-            Set<EntityCode> codes = Arrays.stream(list.split(","))
+            return Arrays.stream(list.split(","))
                     .map(String::trim)
                     .filter(code -> !code.isEmpty())
                     .map(EntityCode::of)
                     .collect(Collectors.toSet());
-            return new EntityCatalog(codes);
         } catch (InvalidValueException e) {
-            throw new ConfigurationException("RTSYNC_ENTITY_CODES must be a comma-separated list of lower-case entity codes such as project,task");
+            throw new ConfigurationException(setting + " must be a comma-separated list of lower-case entity codes such as project,task");
         }
     }
 

@@ -33,6 +33,7 @@ class RtsyncConfigTest {
         assertThat(config.subscriptionLimits()).isEqualTo(SubscriptionLimits.DEFAULTS);
         assertThat(config.connectionLimits()).isEqualTo(ConnectionLimits.DEFAULTS);
         assertThat(config.entityCatalog().accepts(EntityCode.of("anything"))).isTrue();
+        assertThat(config.typeSubscriptions().allows(EntityCode.of("anything"))).isFalse();
     }
 
     @Test
@@ -46,6 +47,7 @@ class RtsyncConfigTest {
                 "RTSYNC_TOKEN_WARNING", "PT2M",
                 "RTSYNC_IDLE_TIMEOUT", "1500ms",
                 "RTSYNC_ENTITY_CODES", "project, task",
+                "RTSYNC_TYPE_SUBSCRIPTIONS", "task",
                 "RTSYNC_MIGRATE_ON_START", "false"));
 
         assertThat(config.databaseUrl()).contains("postgresql://app:app@localhost:5434/app");
@@ -55,6 +57,7 @@ class RtsyncConfigTest {
         assertThat(config.tokenWarning()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.entityCatalog().codes()).containsExactlyInAnyOrder(EntityCode.of("project"), EntityCode.of("task"));
+        assertThat(config.typeSubscriptions().codes()).containsExactly(EntityCode.of("task"));
         assertThat(config.migrateOnStart()).isFalse();
     }
 
@@ -68,6 +71,7 @@ class RtsyncConfigTest {
             "RTSYNC_MIGRATE_ON_START|maybe|RTSYNC_MIGRATE_ON_START must be true or false",
             "RTSYNC_INSTANCE_ID|pod 7|RTSYNC_INSTANCE_ID must be 1 to 64 characters",
             "RTSYNC_ENTITY_CODES|Project|RTSYNC_ENTITY_CODES must be a comma-separated list",
+            "RTSYNC_TYPE_SUBSCRIPTIONS|task;project|RTSYNC_TYPE_SUBSCRIPTIONS must be a comma-separated list",
             "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE"})
     void a_bad_value_stops_the_start_with_one_line_naming_the_variable(String name, String value, String expected) {
         assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of(name, value)))

@@ -110,7 +110,8 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
             SELECT p.txid::text AS txid, p.seq, p.entity_code, p.entity_id, p.action, p.created_ts,
                    ARRAY(SELECT s.connection_id::text
                          FROM app.rxdb_subscription s
-                         WHERE s.entity_code = p.entity_code AND s.entity_id = p.entity_id
+                         WHERE s.entity_code = p.entity_code
+                           AND s.entity_id IN (p.entity_id, '00000000-0000-0000-0000-000000000000')
                            AND s.instance_id = :instance) AS subscribers
             FROM pending p
             ORDER BY p.txid, p.seq""";
