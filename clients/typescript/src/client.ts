@@ -173,6 +173,8 @@ interface Connection {
   token: string;
   /** Every subscription sent and confirmed: the client reports `connected` from then on. */
   ready: boolean;
+  /** The PONG to the PING sent after the SUBSCRIBEs on open arrived. */
+  handshakePong: boolean;
   /** SUBSCRIBEs waiting for their SUBSCRIBED or ERROR, oldest first (the server answers in order). */
   awaitingAnswer: Array<{ entityCode: string; entityIds: string[] }>;
   statusRequests: Array<{ resolve: (report: StatusReport) => void; reject: (error: Error) => void }>;
@@ -417,6 +419,7 @@ export class RtsyncClient {
       socket,
       token,
       ready: false,
+      handshakePong: false,
       awaitingAnswer: [],
       statusRequests: [],
       refreshing: false,
@@ -431,7 +434,9 @@ export class RtsyncClient {
       if (this.connection !== connection) return;
       this.registry.connectionLost();
       this.flush();
-      this.completeHandshakeIfDone(connection);
+      // The server accepts any upgrade and refuses a bad token afterwards, and answers in order:
+      // its PONG after the SUBSCRIBEs' answers says the token was good and everything is in place.
+      if (this.connection === connection) this.send(connection, { type: 'PING' });
     };
     socket.onmessage = (event) => {
       if (this.connection !== connection) return;
@@ -448,7 +453,8 @@ export class RtsyncClient {
   }
 
   private completeHandshakeIfDone(connection: Connection): void {
-    if (connection.ready || connection.awaitingAnswer.length > 0) return;
+    if (this.connection !== connection || connection.ready) return;
+    if (!connection.handshakePong || connection.awaitingAnswer.length > 0) return;
     connection.ready = true;
     this.clearConnectionTimer(connection, 'connectTimer');
     const reconnect = this.everConnected;
@@ -492,6 +498,10 @@ export class RtsyncClient {
       }
       case 'PONG':
         this.clearConnectionTimer(connection, 'pongTimer');
+        if (!connection.ready) {
+          connection.handshakePong = true;
+          this.completeHandshakeIfDone(connection);
+        }
         return;
       case 'INVALIDATE':
         this.receiveChanges(message);
@@ -593,9 +603,11 @@ export class RtsyncClient {
     if (!connection || !this.isOpen(connection)) return; // sent on the next connection's open
     const diff = this.registry.diff();
     for (const unsubscribe of diff.unsubscribe) {
+      if (this.connection !== connection) return;
       this.send(connection, { type: 'UNSUBSCRIBE', payload: unsubscribe });
     }
     for (const subscribe of diff.subscribe) {
+      if (this.connection !== connection) return; // an answer ended it
       connection.awaitingAnswer.push(subscribe);
       this.send(connection, { type: 'SUBSCRIBE', payload: subscribe });
     }
@@ -637,13 +649,13 @@ export class RtsyncClient {
 
   private ping(connection: Connection): void {
     if (connection.pongTimer !== undefined) return; // one outstanding PING is enough
-    this.send(connection, { type: 'PING' });
     connection.pongTimer = this.env.timers.setTimeout(() => {
       connection.pongTimer = undefined;
       if (this.connection === connection) {
         this.dropConnection({ reason: 'heartbeat-timeout', message: `no PONG within ${this.settings.pongTimeoutMs} ms` });
       }
     }, this.settings.pongTimeoutMs);
+    this.send(connection, { type: 'PING' });
   }
 
   /** The page became visible or the network came back: find out now whether the socket lives. */

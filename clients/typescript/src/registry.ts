@@ -29,6 +29,8 @@ export class SubscriptionRegistry {
   private readonly held = new Map<string, Set<string>>();
   /** Ids the server refused for good: not asked for again until released and acquired anew. */
   private readonly refused = new Map<string, Set<string>>();
+  /** Codes dropped as a whole since the last diff: one UNSUBSCRIBE without ids each. */
+  private readonly droppedCodes = new Set<string>();
 
   constructor(private readonly maxIdsPerSubscribe: number) {
     if (!(maxIdsPerSubscribe >= 1)) throw new RangeError('maxIdsPerSubscribe must be at least 1');
@@ -75,14 +77,16 @@ export class SubscriptionRegistry {
     return changed;
   }
 
-  /** Forgets every reference to every id of one entity code. */
+  /** Forgets every reference to every id of one entity code; the diff unsubscribes the code as a whole. */
   dropCode(entityCode: string): void {
     this.wanted.delete(entityCode);
     this.refused.delete(entityCode);
+    if (this.held.has(entityCode)) this.droppedCodes.add(entityCode);
   }
 
   /** Forgets everything, and what the server holds (the caller sends UNSUBSCRIBE_ALL). */
   dropAll(): void {
+    this.droppedCodes.clear();
     this.wanted.clear();
     this.refused.clear();
     this.held.clear();
@@ -90,6 +94,7 @@ export class SubscriptionRegistry {
 
   /** The connection ended: the server holds nothing for the next one. */
   connectionLost(): void {
+    this.droppedCodes.clear();
     this.held.clear();
   }
 
@@ -97,18 +102,20 @@ export class SubscriptionRegistry {
   diff(): RegistryDiff {
     const result: RegistryDiff = { subscribe: [], unsubscribe: [] };
     for (const [entityCode, held] of this.held) {
-      const counts = this.wanted.get(entityCode);
-      if (!counts) {
+      if (this.droppedCodes.has(entityCode)) {
         result.unsubscribe.push({ entityCode });
         this.held.delete(entityCode);
         continue;
       }
-      const gone = [...held].filter((id) => !counts.has(id));
+      const counts = this.wanted.get(entityCode);
+      const gone = [...held].filter((id) => !counts?.has(id));
+      if (held.size === gone.length) this.held.delete(entityCode);
       if (gone.length > 0) {
         result.unsubscribe.push({ entityCode, entityIds: gone });
         for (const id of gone) held.delete(id);
       }
     }
+    this.droppedCodes.clear();
     for (const [entityCode, counts] of this.wanted) {
       let held = this.held.get(entityCode);
       const refused = this.refused.get(entityCode);
