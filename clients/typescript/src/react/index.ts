@@ -1,0 +1,8 @@
+export { SyncProvider, useSync, useSyncClient, type SyncContextValue, type SyncProviderProps } from './SyncProvider.js';
+export { useAutoSubscribe, useAutoSubscribeSingle } from './hooks.js';
+export {
+  connectQueryClient,
+  defaultQueryKeys,
+  invalidateEntities,
+  type QueryKeyMapping,
+} from './queryInvalidation.js';
