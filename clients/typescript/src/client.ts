@@ -14,6 +14,7 @@ import {
   type WireAction,
 } from './protocol.js';
 import { SubscriptionRegistry, type EntityRef } from './registry.js';
+import { TypeSubscriptionRegistry } from './typeRegistry.js';
 import { tokenExpiry } from './token.js';
 import { VersionMemory } from './versions.js';
 
@@ -83,6 +84,8 @@ export interface InvalidateEvent {
 export interface ResyncEvent {
   /** Every entity subscribed at the reconnect. */
   entities: EntityRef[];
+  /** Every entity code watched as a whole type ({@link RtsyncClient.subscribeType}): lists of it may miss new entities. */
+  entityCodes: string[];
 }
 
 export interface ServerErrorEvent {
@@ -91,6 +94,8 @@ export interface ServerErrorEvent {
   retryable: boolean;
   /** The entities of the SUBSCRIBE the error answers, when it answers one. */
   entities?: EntityRef[];
+  /** The entity code of the SUBSCRIBE_TYPE the error answers, when it answers one. */
+  entityCode?: string;
 }
 
 export interface StatusEvent {
@@ -155,6 +160,7 @@ const SUBSCRIBE_ERRORS: ReadonlySet<string> = new Set([
   'INVALID_PAYLOAD',
   'INVALID_ENTITY_CODE',
   'UNKNOWN_ENTITY_CODE',
+  'TYPE_SUBSCRIPTION_NOT_ALLOWED',
   'INVALID_ENTITY_ID',
   'TOO_MANY_IDS',
   'TOO_MANY_SUBSCRIPTIONS',
@@ -176,7 +182,7 @@ interface Connection {
   /** The PONG to the PING sent after the SUBSCRIBEs on open arrived. */
   handshakePong: boolean;
   /** SUBSCRIBEs waiting for their SUBSCRIBED or ERROR, oldest first (the server answers in order). */
-  awaitingAnswer: Array<{ entityCode: string; entityIds: string[] }>;
+  awaitingAnswer: Array<{ entityCode: string; entityIds: string[]; wholeType?: boolean }>;
   statusRequests: Array<{ resolve: (report: StatusReport) => void; reject: (error: Error) => void }>;
   /** The last ERROR about the connection itself (AUTH_FAILED…), explaining the close that follows. */
   lastConnectionError?: { code: string; message: string };
@@ -203,6 +209,7 @@ export class RtsyncClient {
   private readonly env: ClientEnvironment;
   private readonly emitter = new Emitter<ClientEvents>();
   private readonly registry: SubscriptionRegistry;
+  private readonly types = new TypeSubscriptionRegistry();
   private readonly versions: VersionMemory;
 
   private currentStatus: ConnectionStatus = 'disconnected';
@@ -354,9 +361,35 @@ export class RtsyncClient {
     }
   }
 
+  /**
+   * Watches every entity of the code, those created later included (SUBSCRIBE_TYPE, an rtsync
+   * addition the server allows per entity code), with one reference; returns the function that
+   * releases it. Changes arrive as `invalidate` events like any other; after a reconnect the
+   * `resync` event names the code in `entityCodes`, since entities may have been created meanwhile.
+   */
+  subscribeType(entityCode: string): () => void {
+    this.types.acquire(entityCode);
+    this.scheduleFlush();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (!this.types.release(entityCode)) return;
+      this.env.timers.setTimeout(() => {
+        if (this.types.expire(entityCode)) this.scheduleFlush();
+      }, this.settings.unsubscribeDelayMs);
+    };
+  }
+
+  /** The entity codes watched as a whole type now. */
+  typeSubscriptions(): string[] {
+    return this.types.codes();
+  }
+
   /** Ends every subscription, whoever holds it. */
   unsubscribeAll(): void {
     this.registry.dropAll();
+    this.types.dropAll();
     if (this.connection && this.isOpen(this.connection)) this.send(this.connection, { type: 'UNSUBSCRIBE_ALL' });
   }
 
@@ -433,6 +466,7 @@ export class RtsyncClient {
     socket.onopen = () => {
       if (this.connection !== connection) return;
       this.registry.connectionLost();
+      this.types.connectionLost();
       this.flush();
       // The server accepts any upgrade and refuses a bad token afterwards, and answers in order:
       // its PONG after the SUBSCRIBEs' answers says the token was good and everything is in place.
@@ -473,7 +507,7 @@ export class RtsyncClient {
       this.missedWhileRetrying.clear();
       const entities = this.registry.entities();
       this.emitter.emit('invalidate', { reason: 'resync', entities });
-      this.emitter.emit('resync', { entities });
+      this.emitter.emit('resync', { entities, entityCodes: this.types.codes() });
     }
   }
 
@@ -496,6 +530,10 @@ export class RtsyncClient {
         this.completeHandshakeIfDone(connection);
         return;
       }
+      case 'TYPE_SUBSCRIBED':
+        connection.awaitingAnswer.shift();
+        this.completeHandshakeIfDone(connection);
+        return;
       case 'PONG':
         this.clearConnectionTimer(connection, 'pongTimer');
         if (!connection.ready) {
@@ -527,8 +565,13 @@ export class RtsyncClient {
     if (SUBSCRIBE_ERRORS.has(code) && connection.awaitingAnswer.length > 0) {
       const batch = connection.awaitingAnswer.shift()!;
       const entities = batch.entityIds.map((entityId) => ({ entityCode: batch.entityCode, entityId }));
-      this.registry.subscribeFailed(batch.entityCode, batch.entityIds, !retryable);
-      this.emitter.emit('error', { code: code as ErrorCode, message, retryable, entities });
+      if (batch.wholeType) {
+        this.types.subscribeFailed(batch.entityCode, !retryable);
+        this.emitter.emit('error', { code: code as ErrorCode, message, retryable, entityCode: batch.entityCode });
+      } else {
+        this.registry.subscribeFailed(batch.entityCode, batch.entityIds, !retryable);
+        this.emitter.emit('error', { code: code as ErrorCode, message, retryable, entities });
+      }
       if (retryable && !connection.ready) {
         // `connected` promises every subscription in place: try the whole connection again.
         this.dropConnection({ reason: 'subscribe-failed', message: `${code}: ${message}` });
@@ -610,6 +653,16 @@ export class RtsyncClient {
       if (this.connection !== connection) return; // an answer ended it
       connection.awaitingAnswer.push(subscribe);
       this.send(connection, { type: 'SUBSCRIBE', payload: subscribe });
+    }
+    const types = this.types.diff();
+    for (const entityCode of types.unsubscribe) {
+      if (this.connection !== connection) return;
+      this.send(connection, { type: 'UNSUBSCRIBE_TYPE', payload: { entityCode } });
+    }
+    for (const entityCode of types.subscribe) {
+      if (this.connection !== connection) return;
+      connection.awaitingAnswer.push({ entityCode, entityIds: [], wholeType: true });
+      this.send(connection, { type: 'SUBSCRIBE_TYPE', payload: { entityCode } });
     }
   }
 
@@ -853,6 +906,7 @@ export class RtsyncClient {
       request.reject(new ConnectionClosedError(`Connection closed: ${disconnect.reason}`));
     }
     this.registry.connectionLost();
+    this.types.connectionLost();
     const socket = connection.socket;
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
     try {

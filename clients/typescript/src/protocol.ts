@@ -14,7 +14,9 @@ export type ClientMessage =
   | { type: 'UNSUBSCRIBE_ALL' }
   | { type: 'PING' }
   | { type: 'TOKEN_REFRESH'; payload: { token: string } }
-  | { type: 'STATUS' };
+  | { type: 'STATUS' }
+  | { type: 'SUBSCRIBE_TYPE'; payload: { entityCode: string } }
+  | { type: 'UNSUBSCRIBE_TYPE'; payload: { entityCode: string } };
 
 // ---- server to client ----
 
@@ -48,9 +50,16 @@ export interface StatusReportMessage {
   payload: { connectionId: string; subscriptions: number; tokenExpiresIn: number };
 }
 
+/** Answers SUBSCRIBE_TYPE: every entity of the code is now watched (an rtsync addition). */
+export interface TypeSubscribedMessage {
+  type: 'TYPE_SUBSCRIBED';
+  payload: { entityCode: string };
+}
+
 export type ServerMessage =
   | InvalidateMessage
   | SubscribedMessage
+  | TypeSubscribedMessage
   | PongMessage
   | TokenExpiringSoonMessage
   | ErrorMessage
@@ -67,6 +76,7 @@ export const ERROR_CODES = [
   'INVALID_PAYLOAD',
   'INVALID_ENTITY_CODE',
   'UNKNOWN_ENTITY_CODE',
+  'TYPE_SUBSCRIPTION_NOT_ALLOWED',
   'INVALID_ENTITY_ID',
   'TOO_MANY_IDS',
   'TOO_MANY_SUBSCRIPTIONS',
@@ -144,6 +154,9 @@ export function encodeClientMessage(message: ClientMessage): string {
       });
     case 'TOKEN_REFRESH':
       return JSON.stringify({ type: message.type, payload: { token: message.payload.token } });
+    case 'SUBSCRIBE_TYPE':
+    case 'UNSUBSCRIBE_TYPE':
+      return JSON.stringify({ type: message.type, payload: { entityCode: message.payload.entityCode } });
     case 'UNSUBSCRIBE_ALL':
     case 'PING':
     case 'STATUS':
@@ -195,6 +208,8 @@ export function decodeServerMessage(text: string): ServerMessage {
     }
     case 'SUBSCRIBED':
       return { type, payload: { count: number(object(root['payload'], 'payload')['count'], 'count') } };
+    case 'TYPE_SUBSCRIBED':
+      return { type, payload: { entityCode: string(object(root['payload'], 'payload')['entityCode'], 'entityCode') } };
     case 'PONG':
       return { type };
     case 'TOKEN_EXPIRING_SOON':

@@ -251,7 +251,7 @@ describe('after a reconnect', () => {
       { entityCode: 'project', entityId: PROJECT_2 },
       { entityCode: 'task', entityId: PROJECT_3 },
     ];
-    expect(h.eventsOf('resync')).toEqual([{ entities: everything }]);
+    expect(h.eventsOf('resync')).toEqual([{ entities: everything, entityCodes: [] }]);
     expect(h.eventsOf('invalidate')).toEqual([{ reason: 'resync', entities: everything }]);
     expect(h.eventsOf('connected')).toEqual([{ reconnect: false }, { reconnect: true }]);
   });
@@ -270,7 +270,7 @@ describe('after a reconnect', () => {
     expect(h.server.last.sentOfType('SUBSCRIBE').map((frame) => frame.payload)).toEqual([
       { entityCode: 'project', entityIds: [PROJECT_2] },
     ]);
-    expect(h.eventsOf('resync')).toEqual([{ entities: [{ entityCode: 'project', entityId: PROJECT_2 }] }]);
+    expect(h.eventsOf('resync')).toEqual([{ entities: [{ entityCode: 'project', entityId: PROJECT_2 }], entityCodes: [] }]);
     await h.clock.advance(1_000);
     expect(h.server.last.sentOfType('UNSUBSCRIBE')).toHaveLength(1);
   });

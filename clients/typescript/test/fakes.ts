@@ -143,6 +143,8 @@ export class FakeServer {
   rejectToken: (token: string | null) => boolean = () => false;
   /** When set, SUBSCRIBE is answered with this ERROR code instead. */
   subscribeError: string | undefined;
+  /** When set, SUBSCRIBE_TYPE is answered with this ERROR code instead of TYPE_SUBSCRIBED. */
+  typeSubscribeError: string | undefined;
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -188,6 +190,13 @@ export class FakeServer {
         socket.deliver({ type: 'SUBSCRIBED', payload: { count: new Set(ids).size } });
         return;
       }
+      case 'SUBSCRIBE_TYPE':
+        socket.deliver(
+          this.typeSubscribeError
+            ? { type: 'ERROR', payload: { code: this.typeSubscribeError, message: 'refused' } }
+            : { type: 'TYPE_SUBSCRIBED', payload: { entityCode: frame.payload?.['entityCode'] } },
+        );
+        return;
       case 'PING':
         if (this.answerPings) socket.deliver({ type: 'PONG' });
         return;

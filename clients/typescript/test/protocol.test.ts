@@ -30,6 +30,8 @@ const clientSamples: Array<[string, ClientMessage]> = [
   ['ping.json', { type: 'PING' }],
   ['token-refresh.json', { type: 'TOKEN_REFRESH', payload: { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...' } }],
   ['status.json', { type: 'STATUS' }],
+  ['subscribe-type.json', { type: 'SUBSCRIBE_TYPE', payload: { entityCode: 'task' } }],
+  ['unsubscribe-type.json', { type: 'UNSUBSCRIBE_TYPE', payload: { entityCode: 'task' } }],
 ];
 
 const serverSamples: Array<[string, ServerMessage]> = [
@@ -45,6 +47,7 @@ const serverSamples: Array<[string, ServerMessage]> = [
       },
     },
   ],
+  ['type-subscribed.json', { type: 'TYPE_SUBSCRIBED', payload: { entityCode: 'task' } }],
   ['pong.json', { type: 'PONG' }],
   ['token-expiring-soon.json', { type: 'TOKEN_EXPIRING_SOON', payload: { expiresIn: 300 } }],
   ['error.json', { type: 'ERROR', payload: { message: 'Invalid token', code: 'AUTH_FAILED' } }],

@@ -6,3 +6,4 @@ export {
   invalidateEntities,
   type QueryKeyMapping,
 } from './queryInvalidation.js';
+export { useAutoSubscribeType, type AutoSubscribeTypeOptions } from './useAutoSubscribeType.js';
