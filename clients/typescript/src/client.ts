@@ -562,7 +562,9 @@ export class RtsyncClient {
       connection.lastConnectionError = { code, message }; // the close that follows explains itself with it
       return;
     }
-    if (SUBSCRIBE_ERRORS.has(code) && connection.awaitingAnswer.length > 0) {
+    // A server older than SUBSCRIBE_TYPE answers it UNKNOWN_TYPE: a final refusal of that subscription.
+    const answersTypeSubscribe = code === 'UNKNOWN_TYPE' && connection.awaitingAnswer[0]?.wholeType === true;
+    if ((SUBSCRIBE_ERRORS.has(code) || answersTypeSubscribe) && connection.awaitingAnswer.length > 0) {
       const batch = connection.awaitingAnswer.shift()!;
       const entities = batch.entityIds.map((entityId) => ({ entityCode: batch.entityCode, entityId }));
       if (batch.wholeType) {

@@ -86,6 +86,17 @@ describe('subscriptions to a whole entity type (SUBSCRIBE_TYPE)', () => {
     expect(h.server.last.sentOfType('SUBSCRIBE_TYPE')).toEqual([]);
   });
 
+  it('connects to a server older than SUBSCRIBE_TYPE, which answers it UNKNOWN_TYPE, and reports the refusal', async () => {
+    const h = harness();
+    h.server.typeSubscribeError = 'UNKNOWN_TYPE';
+    h.client.subscribeType('task');
+    h.client.start();
+    await h.clock.advance(0);
+
+    expect(h.client.status).toBe('connected');
+    expect(h.eventsOf('error')).toEqual([{ code: 'UNKNOWN_TYPE', message: 'refused', retryable: false, entityCode: 'task' }]);
+  });
+
   it('refuses a malformed entity code at once', () => {
     const h = harness();
     expect(() => h.client.subscribeType('Task!')).toThrow(RangeError);
