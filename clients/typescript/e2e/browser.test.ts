@@ -151,7 +151,8 @@ describe('@rtsync/client in Chromium against rtsync', () => {
     const apollo = await createProject('Apollo');
     const gemini = await createProject('Gemini');
     const context = await browser.newContext();
-    const page = await openApp(context, { user: randomUUID(), projectIds: [apollo, gemini] });
+    // Waits of at most 5 s: a slow restart on a busy machine must not push the next attempt 30 s out.
+    const page = await openApp(context, { user: randomUUID(), projectIds: [apollo, gemini], backoff: { maxDelayMs: 5_000 } });
 
     await rtsync.kill();
     await expect.poll(() => status(page), WAIT).not.toBe('connected');
