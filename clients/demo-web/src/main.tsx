@@ -14,10 +14,11 @@ async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
   try {
     const config = await loadConfig();
-    // ?as=bob picks the user and remembers it, so a reload (and every tab of this browser) keeps it.
+    // ?as=bob picks the user; this tab remembers it across reloads (sessionStorage is per tab), so
+    // two windows of one browser can be two people.
     const asked = new URLSearchParams(window.location.search).get('as');
-    if (asked) localStorage.setItem('rtsync-demo-user', asked);
-    const key = localStorage.getItem('rtsync-demo-user') ?? config.users[0].key;
+    if (asked) sessionStorage.setItem('rtsync-demo-user', asked);
+    const key = sessionStorage.getItem('rtsync-demo-user') ?? config.users[0].key;
     const user = config.users.find((candidate) => candidate.key === key) ?? config.users[0];
     document.title = `rtsync demo: ${user.name}`;
 
