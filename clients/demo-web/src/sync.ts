@@ -16,7 +16,7 @@ export class DemoSync {
   constructor(
     rtsyncUrl: string,
     private readonly api: Api,
-    db: DemoDatabase,
+    private readonly db: DemoDatabase,
   ) {
     // getToken is asked before every connect: a token is never reused after it was refused.
     this.client = new RtsyncClient({ url: rtsyncUrl, getToken: api.freshToken });
@@ -41,12 +41,18 @@ export class DemoSync {
     return refreshAll(this.projects);
   }
 
-  /** One project and its tasks from the API into RxDB; resolves whether the project exists. */
+  /**
+   * One project and its tasks from the API into RxDB, dropping cached tasks of the project that
+   * the API no longer has (deleted while no page watched them); resolves whether the project exists.
+   */
   async refreshProject(id: string): Promise<boolean> {
     const project = await refreshEntity(this.projects, id);
-    for (const task of await this.api.list<Task>('task', { projectId: id })) {
-      await this.tasks.collection.upsert(task);
-    }
+    const cachedBefore = await this.db.task.find({ selector: { projectId: id } }).exec();
+    const tasks = await this.api.list<Task>('task', { projectId: id });
+    const current = new Set(tasks.map((task) => task.id));
+    // Only tasks cached before the fetch can be stale: one a change brought in meanwhile is newer.
+    for (const stale of cachedBefore.filter((doc) => !current.has(doc.id))) await stale.remove();
+    for (const task of tasks) await this.tasks.collection.upsert(task);
     return project !== null;
   }
 }

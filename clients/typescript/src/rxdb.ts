@@ -64,13 +64,20 @@ export async function refreshEntity<T>(source: RxEntitySource<T>, entityId: stri
   return fresh;
 }
 
-/** Replaces a collection's content with a whole list from the API: upserts it, removes the rest. */
+/**
+ * Replaces a collection's content with a whole list from the API: upserts it, and removes what was
+ * stored before the fetch and is missing from the answer.
+ */
 export async function refreshAll<T>(source: RxEntitySource<T> & { fetchAll(): Promise<T[]> }): Promise<T[]> {
   const idOf = source.idOf ?? ((document: T) => (document as { id: string }).id);
+  // Only what was stored before the fetch may be missing from it: an entity that arrived meanwhile
+  // (a change's upsert) is newer than the list and stays.
+  const before = new Set((await source.collection.find().exec()).map((stored) => idOf(stored.toJSON())));
   const fresh = await source.fetchAll();
   const keep = new Set(fresh.map(idOf));
   for (const stored of await source.collection.find().exec()) {
-    if (!keep.has(idOf(stored.toJSON()))) await stored.remove();
+    const id = idOf(stored.toJSON());
+    if (before.has(id) && !keep.has(id)) await stored.remove();
   }
   for (const document of fresh) {
     const stored = await source.collection.findOne(idOf(document)).exec();

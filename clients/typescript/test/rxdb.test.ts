@@ -100,6 +100,24 @@ describe('the RxDB helper: invalidate, fetch, upsert or remove', () => {
     expect(collection.documents.get(PROJECT_1)?.name).toBe('Apollo 11');
   });
 
+  it('keeps an entity that arrived while the list was being fetched', async () => {
+    const collection = new MemoryCollection();
+    await collection.upsert(project(PROJECT_1, 'Apollo'));
+    const rest = api([project(PROJECT_1, 'Apollo')]);
+
+    await refreshAll({
+      collection,
+      fetchOne: rest.fetchOne,
+      fetchAll: async () => {
+        const answer = await rest.fetchAll();
+        await collection.upsert(project(PROJECT_2, 'Gemini')); // a CREATE's upsert, newer than the answer
+        return answer;
+      },
+    });
+
+    expect([...collection.documents.keys()].sort()).toEqual([PROJECT_1, PROJECT_2]);
+  });
+
   it('follows the client: a change is fetched, a DELETE removed, and a reconnect refetches the typed list', async () => {
     const h = harness();
     const collection = new MemoryCollection();
