@@ -146,7 +146,8 @@ public final class Rtsync implements AutoCloseable {
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         ClientUseCases useCases = new ClientUseCases(
                 new ConnectUseCase(tokens, registry, clients, clock),
-                new SubscribeUseCase(registry, store, clients, config.subscriptionLimits(), config.entityCatalog()),
+                new SubscribeUseCase(registry, store, clients, config.subscriptionLimits(), config.entityCatalog(),
+                        config.typeSubscriptions()),
                 new UnsubscribeUseCase(registry, store),
                 new UnsubscribeAllUseCase(registry, store),
                 new PingUseCase(registry, clients),

@@ -5,6 +5,7 @@ import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.InvalidValueException;
 import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.TypeSubscriptionPolicy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -48,7 +49,8 @@ public record RtsyncConfig(
         Duration shutdownTimeout,
         Duration heartbeatInterval,
         Duration deadAfter,
-        Optional<Duration> logRetention) {
+        Optional<Duration> logRetention,
+        TypeSubscriptionPolicy typeSubscriptions) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -121,19 +123,23 @@ public record RtsyncConfig(
                 env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 heartbeatInterval,
                 deadAfter,
-                env.optionalDuration(Setting.RTSYNC_LOG_RETENTION, Duration.ofMinutes(1), Duration.ofDays(36_500)));
+                env.optionalDuration(Setting.RTSYNC_LOG_RETENTION, Duration.ofMinutes(1), Duration.ofDays(36_500)),
+                new TypeSubscriptionPolicy(entityCodes(Setting.RTSYNC_TYPE_SUBSCRIPTIONS, env.text(Setting.RTSYNC_TYPE_SUBSCRIPTIONS))));
     }
 
     private static EntityCatalog entityCatalog(String list) {
+        return new EntityCatalog(entityCodes(Setting.RTSYNC_ENTITY_CODES, list));
+    }
+
+    private static Set<EntityCode> entityCodes(Setting setting, String list) {
         try {
-            Set<EntityCode> codes = Arrays.stream(list.split(","))
+            return Arrays.stream(list.split(","))
                     .map(String::trim)
                     .filter(code -> !code.isEmpty())
                     .map(EntityCode::of)
                     .collect(Collectors.toSet());
-            return new EntityCatalog(codes);
         } catch (InvalidValueException e) {
-            throw new ConfigurationException("RTSYNC_ENTITY_CODES must be a comma-separated list of lower-case entity codes such as project,task");
+            throw new ConfigurationException(setting + " must be a comma-separated list of lower-case entity codes such as project,task");
         }
     }
 

@@ -36,6 +36,7 @@ class RtsyncConfigTest {
         assertThat(config.subscriptionLimits()).isEqualTo(SubscriptionLimits.DEFAULTS);
         assertThat(config.connectionLimits()).isEqualTo(ConnectionLimits.DEFAULTS);
         assertThat(config.entityCatalog().accepts(EntityCode.of("anything"))).isTrue();
+        assertThat(config.typeSubscriptions().allows(EntityCode.of("anything"))).isFalse();
     }
 
     @Test
@@ -49,6 +50,7 @@ class RtsyncConfigTest {
                 "RTSYNC_TOKEN_WARNING", "PT2M",
                 "RTSYNC_IDLE_TIMEOUT", "1500ms",
                 "RTSYNC_ENTITY_CODES", "project, task",
+                "RTSYNC_TYPE_SUBSCRIPTIONS", "task",
                 "RTSYNC_MIGRATE_ON_START", "false"));
 
         assertThat(config.databaseUrl()).contains("postgresql://app:app@localhost:5434/app");
@@ -58,6 +60,7 @@ class RtsyncConfigTest {
         assertThat(config.tokenWarning()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.entityCatalog().codes()).containsExactlyInAnyOrder(EntityCode.of("project"), EntityCode.of("task"));
+        assertThat(config.typeSubscriptions().codes()).containsExactly(EntityCode.of("task"));
         assertThat(config.migrateOnStart()).isFalse();
     }
 
@@ -88,6 +91,7 @@ class RtsyncConfigTest {
             "RTSYNC_MIGRATE_ON_START|maybe|RTSYNC_MIGRATE_ON_START must be true or false",
             "RTSYNC_INSTANCE_ID|pod 7|RTSYNC_INSTANCE_ID must be 1 to 64 characters",
             "RTSYNC_ENTITY_CODES|Project|RTSYNC_ENTITY_CODES must be a comma-separated list",
+            "RTSYNC_TYPE_SUBSCRIPTIONS|task;project|RTSYNC_TYPE_SUBSCRIPTIONS must be a comma-separated list",
             "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE",
             "RTSYNC_HEARTBEAT_INTERVAL|10ms|RTSYNC_HEARTBEAT_INTERVAL must be a duration from 100ms",
             "RTSYNC_DEAD_AFTER|8s|RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL",

@@ -115,8 +115,10 @@ public final class Connection {
         return removed;
     }
 
+    /** Whether the connection watches the entity, by its id or by a subscription to every entity of the code. */
     public synchronized boolean isSubscribedTo(EntityCode code, EntityId entity) {
-        return subscriptions.getOrDefault(code, Set.of()).contains(entity);
+        Set<EntityId> held = subscriptions.getOrDefault(code, Set.of());
+        return held.contains(entity) || held.contains(EntityId.EVERY);
     }
 
     public synchronized int subscriptionCount() {

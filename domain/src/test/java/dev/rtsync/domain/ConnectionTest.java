@@ -37,6 +37,19 @@ class ConnectionTest {
     }
 
     @Test
+    void a_subscription_to_every_entity_of_a_code_watches_each_of_them_and_counts_once() {
+        EntityId task = new EntityId(UUID.randomUUID());
+
+        connection.subscribe(TASK, List.of(EntityId.EVERY), limits);
+
+        assertThat(connection.isSubscribedTo(TASK, task)).isTrue();
+        assertThat(connection.isSubscribedTo(PROJECT, task)).isFalse();
+        assertThat(connection.subscriptionCount()).isEqualTo(1);
+        connection.unsubscribe(TASK, List.of(EntityId.EVERY));
+        assertThat(connection.isSubscribedTo(TASK, task)).isFalse();
+    }
+
+    @Test
     void too_many_ids_in_one_request_changes_nothing() {
         SubscribeOutcome outcome = connection.subscribe(PROJECT, ids(4), limits);
 

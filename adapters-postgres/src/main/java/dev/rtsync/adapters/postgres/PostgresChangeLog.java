@@ -176,7 +176,9 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
     static final String SUBSCRIBERS_OF_ROW_ON_THIS_INSTANCE = """
             ARRAY(SELECT s.connection_id::text
                   FROM app.rxdb_subscription s
-                  WHERE s.entity_code = p.entity_code AND s.entity_id = p.entity_id
+                  WHERE s.entity_code = p.entity_code
+                    -- the row's own id, or the nil id: a subscription to the whole type (ADR 0016)
+                    AND s.entity_id IN (p.entity_id, '00000000-0000-0000-0000-000000000000')
                     AND s.instance_id = :instance)""";
 
     // One statement, so one snapshot: the rows read are exactly those visible in the snapshot the

@@ -38,6 +38,24 @@ sealed interface ClientMessage {
         }
     }
 
+    /** {@code {"type":"SUBSCRIBE_TYPE","payload":{"entityCode":"task"}}}: an rtsync addition, every entity of the code. */
+    record SubscribeType(EntityCode entityCode) implements ClientMessage {
+        static final String TYPE = "SUBSCRIBE_TYPE";
+
+        public SubscribeType {
+            Objects.requireNonNull(entityCode, "entity code");
+        }
+    }
+
+    /** {@code {"type":"UNSUBSCRIBE_TYPE","payload":{"entityCode":"task"}}}: ends a SUBSCRIBE_TYPE; ids stay watched. */
+    record UnsubscribeType(EntityCode entityCode) implements ClientMessage {
+        static final String TYPE = "UNSUBSCRIBE_TYPE";
+
+        public UnsubscribeType {
+            Objects.requireNonNull(entityCode, "entity code");
+        }
+    }
+
     record UnsubscribeAll() implements ClientMessage {
         static final String TYPE = "UNSUBSCRIBE_ALL";
     }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * Turns one text frame into a {@link ClientMessage}, or says with a stable {@link ErrorCode} why
  * it cannot: the frame is not JSON ({@code INVALID_JSON}), has no known {@code type}
  * ({@code UNKNOWN_TYPE}), lacks a field or has one of the wrong JSON type ({@code INVALID_PAYLOAD}),
- * names a bad entity code ({@code INVALID_ENTITY_CODE}) or an id that is not a UUID
- * ({@code INVALID_ENTITY_ID}). Unknown fields are ignored, so clients may send more than we read.
+ * names a bad entity code ({@code INVALID_ENTITY_CODE}) or an id that is not a UUID or is the
+ * nil UUID, reserved for a subscription to every entity ({@code INVALID_ENTITY_ID}). Unknown fields are ignored, so clients may send more than we read.
  * Thread-safe.
  */
 final class ClientMessageDecoder {
@@ -82,8 +82,10 @@ final class ClientMessageDecoder {
             case ClientMessage.Ping.TYPE -> new ClientMessage.Ping();
             case ClientMessage.TokenRefresh.TYPE -> tokenRefresh(payload(root));
             case ClientMessage.Status.TYPE -> new ClientMessage.Status();
-            default -> throw new Rejection(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, PING, TOKEN_REFRESH or STATUS");
+            case ClientMessage.SubscribeType.TYPE -> new ClientMessage.SubscribeType(entityCode(payload(root)));
+            case ClientMessage.UnsubscribeType.TYPE -> new ClientMessage.UnsubscribeType(entityCode(payload(root)));
+            default -> throw new Rejection(ErrorCode.UNKNOWN_TYPE, "Unknown message type; expected SUBSCRIBE, UNSUBSCRIBE, "
+                    + "UNSUBSCRIBE_ALL, PING, TOKEN_REFRESH, STATUS, SUBSCRIBE_TYPE or UNSUBSCRIBE_TYPE");
         };
     }
 
@@ -142,12 +144,20 @@ final class ClientMessageDecoder {
             if (!id.isTextual()) {
                 throw new Rejection(ErrorCode.INVALID_PAYLOAD, "\"entityIds\" must be an array of UUID strings");
             }
+            EntityId entity;
             try {
-                parsed.add(EntityId.parse(id.textValue()));
+                entity = EntityId.parse(id.textValue());
             } catch (InvalidValueException e) {
                 throw new Rejection(ErrorCode.INVALID_ENTITY_ID, "Invalid entity id at index " + parsed.size()
                         + ": " + e.getMessage());
             }
+            // The nil UUID stands for every entity of the code: only SUBSCRIBE_TYPE, which a
+            // setting governs, may ask for that.
+            if (entity.isEvery()) {
+                throw new Rejection(ErrorCode.INVALID_ENTITY_ID, "Invalid entity id at index " + parsed.size()
+                        + ": the nil UUID is reserved; send SUBSCRIBE_TYPE to watch every entity of a code");
+            }
+            parsed.add(entity);
         }
         return parsed;
     }

@@ -15,8 +15,10 @@ import dev.rtsync.application.usecase.PingUseCase.PingCommand;
 import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
 import dev.rtsync.application.usecase.StatusUseCase.StatusCommand;
 import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeCommand;
+import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeTypeCommand;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
+import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeTypeCommand;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import io.javalin.Javalin;
@@ -277,6 +279,10 @@ public final class JavalinWebSocketServer {
                 case ClientMessage.TokenRefresh refresh ->
                         useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()));
                 case ClientMessage.Status status -> useCases.status().status(new StatusCommand(id));
+                case ClientMessage.SubscribeType subscribeType ->
+                        useCases.subscribe().subscribeToType(new SubscribeTypeCommand(id, subscribeType.entityCode()));
+                case ClientMessage.UnsubscribeType unsubscribeType ->
+                        useCases.unsubscribe().unsubscribeFromType(new UnsubscribeTypeCommand(id, unsubscribeType.entityCode()));
             }
         } catch (RuntimeException e) {
             LOG.error("Connection {}: handling {} failed", id, message.getClass().getSimpleName(), e);
@@ -331,6 +337,8 @@ public final class JavalinWebSocketServer {
             case ClientMessage.Ping ping -> ClientMessage.Ping.TYPE;
             case ClientMessage.Status status -> ClientMessage.Status.TYPE;
             case ClientMessage.TokenRefresh refresh -> ClientMessage.TokenRefresh.TYPE;
+            case ClientMessage.SubscribeType subscribeType -> ClientMessage.SubscribeType.TYPE;
+            case ClientMessage.UnsubscribeType unsubscribeType -> ClientMessage.UnsubscribeType.TYPE;
         };
     }
 

@@ -43,6 +43,9 @@ final class ServerMessageEncoder {
             case ServerMessage.Subscribed subscribed -> {
                 root.putObject("payload").put("count", subscribed.count());
             }
+            case ServerMessage.TypeSubscribed typeSubscribed -> {
+                root.putObject("payload").put("entityCode", typeSubscribed.entityCode().value());
+            }
             case ServerMessage.Pong pong -> {
                 // no payload, as in the design's sample
             }
@@ -71,6 +74,7 @@ final class ServerMessageEncoder {
         return switch (message) {
             case ServerMessage.Invalidate invalidate -> "INVALIDATE";
             case ServerMessage.Subscribed subscribed -> "SUBSCRIBED";
+            case ServerMessage.TypeSubscribed typeSubscribed -> "TYPE_SUBSCRIBED";
             case ServerMessage.Pong pong -> "PONG";
             case ServerMessage.TokenExpiringSoon expiring -> "TOKEN_EXPIRING_SOON";
             case ServerMessage.ErrorMessage error -> "ERROR";

@@ -189,6 +189,7 @@ class AsyncApiDocumentTest {
                 new ServerMessage.Invalidate(new ChangeBatch(project, List.of(new Change(project, id, WireAction.DELETE, 7))),
                         Instant.parse("2025-11-27T10:30:00.123456Z")),
                 new ServerMessage.Subscribed(0),
+                new ServerMessage.TypeSubscribed(EntityCode.of("task")),
                 new ServerMessage.Pong(),
                 new ServerMessage.TokenExpiringSoon(1),
                 ServerMessage.ErrorMessage.of(ErrorCode.RATE_LIMITED),

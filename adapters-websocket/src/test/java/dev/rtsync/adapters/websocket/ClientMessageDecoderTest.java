@@ -71,7 +71,8 @@ class ClientMessageDecoderTest {
     @Test
     void any_json_object_with_a_type_decodes_to_a_message_or_a_payload_error() {
         Random random = new Random(42);
-        List<String> types = List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "TOKEN_REFRESH", "STATUS", "subscribe", "", "X");
+        List<String> types = List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "TOKEN_REFRESH", "STATUS",
+                "SUBSCRIBE_TYPE", "UNSUBSCRIBE_TYPE", "subscribe", "", "X");
         List<String> values = List.of("\"" + ID + "\"", "\"x\"", "1", "null", "{}", "[]", "\"project\"", "\"Project\"", "true");
         List<String> names = List.of("entityCode", "entityIds", "token", "other");
         for (int i = 0; i < 5_000; i++) {

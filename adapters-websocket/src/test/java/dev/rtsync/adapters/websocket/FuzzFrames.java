@@ -46,7 +46,8 @@ final class FuzzFrames {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     // TOKEN_REFRESH last: validMessage(false) picks from the others.
     private static final List<String> TYPES =
-            List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "STATUS", "TOKEN_REFRESH");
+            List.of("SUBSCRIBE", "UNSUBSCRIBE", "UNSUBSCRIBE_ALL", "PING", "STATUS", "SUBSCRIBE_TYPE", "UNSUBSCRIBE_TYPE",
+                    "TOKEN_REFRESH");
     private static final List<String> HOSTILE = List.of(
             "project'; DROP TABLE app.logging; --",
             "550e8400-e29b-41d4-a716-446655440001' OR '1'='1",
@@ -199,6 +200,8 @@ final class FuzzFrames {
                 }
                 message.put("payload", payload);
             }
+            case "SUBSCRIBE_TYPE", "UNSUBSCRIBE_TYPE" ->
+                    message.put("payload", new LinkedHashMap<>(Map.of("entityCode", pick(List.of("project", "task", "invoice")))));
             case "TOKEN_REFRESH" -> message.put("payload", new LinkedHashMap<>(Map.of("token", "eyJhbGciOiJIUzI1NiJ9.e30.sig")));
             default -> {
             }
@@ -338,6 +341,12 @@ final class FuzzFrames {
         if (!ENTITY_CODE.matcher(code).matches()) {
             return new Verdict.Error(ErrorCode.INVALID_ENTITY_CODE);
         }
+        if (type.equals("SUBSCRIBE_TYPE")) {
+            return new Verdict.Accept(new ClientMessage.SubscribeType(EntityCode.of(code)));
+        }
+        if (type.equals("UNSUBSCRIBE_TYPE")) {
+            return new Verdict.Accept(new ClientMessage.UnsubscribeType(EntityCode.of(code)));
+        }
         Object ids = payload.get("entityIds");
         if (ids == null) {
             return type.equals("SUBSCRIBE") ? new Verdict.Error(ErrorCode.INVALID_PAYLOAD)
@@ -354,7 +363,11 @@ final class FuzzFrames {
             if (!UUID_FORM.matcher(text).matches()) {
                 return new Verdict.Error(ErrorCode.INVALID_ENTITY_ID);
             }
-            parsed.add(new EntityId(UUID.fromString(text)));
+            EntityId entity = new EntityId(UUID.fromString(text));
+            if (entity.isEvery()) {
+                return new Verdict.Error(ErrorCode.INVALID_ENTITY_ID); // reserved for SUBSCRIBE_TYPE
+            }
+            parsed.add(entity);
         }
         return new Verdict.Accept(type.equals("SUBSCRIBE")
                 ? new ClientMessage.Subscribe(EntityCode.of(code), parsed)

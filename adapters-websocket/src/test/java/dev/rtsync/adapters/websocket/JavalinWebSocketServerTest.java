@@ -143,6 +143,36 @@ class JavalinWebSocketServerTest {
         }
 
         @Test
+        void subscribe_type_is_answered_and_a_task_created_later_arrives_as_an_ordinary_invalidate() {
+            TestClient client = connect(ServerFixture.newUser());
+            client.send("{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"task\"}}");
+            assertThat(client.next()).isEqualTo(json("{\"type\":\"TYPE_SUBSCRIBED\",\"payload\":{\"entityCode\":\"task\"}}"));
+
+            fixture.rtsync.log.append(EntityCode.of("task"), EntityId.parse(ID_3), ChangeAction.CREATE);
+            deliver();
+
+            assertThat(client.next()).isEqualTo(json("""
+                    {"type":"INVALIDATE","payload":{"entityCode":"task","changes":[
+                      {"entityId":"%s","action":"CREATE","version":1}],
+                     "timestamp":"2025-11-27T10:30:00.000Z"}}""".formatted(ID_3)));
+            client.send("{\"type\":\"UNSUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"task\"}}");
+            client.assertAlive();
+            fixture.rtsync.log.append(EntityCode.of("task"), EntityId.parse(ID_2), ChangeAction.CREATE);
+            deliver();
+            client.assertAlive(); // the PONG comes first: no INVALIDATE was queued before it
+        }
+
+        @Test
+        void subscribe_type_of_a_code_not_allowed_is_refused_with_its_own_code() {
+            TestClient client = connect(ServerFixture.newUser());
+            client.send("{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"project\"}}");
+            assertThat(client.next()).isEqualTo(json("""
+                    {"type":"ERROR","payload":{"message":"Subscriptions to every project are not allowed on this server; allowed: task",
+                     "code":"TYPE_SUBSCRIPTION_NOT_ALLOWED"}}"""));
+            client.assertAlive();
+        }
+
+        @Test
         void unsubscribe_of_ids_stops_their_changes_and_keeps_the_others() {
             TestClient client = connect(ServerFixture.newUser());
             client.send(subscribe("project", ID_1, ID_2));
@@ -218,6 +248,10 @@ class JavalinWebSocketServerTest {
                     Arguments.of("refresh token a number", "{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":5}}", "INVALID_PAYLOAD"),
                     Arguments.of("id not a UUID", subscribe("project", "42"), "INVALID_ENTITY_ID"),
                     Arguments.of("short UUID form", subscribe("project", "1-1-1-1-1"), "INVALID_ENTITY_ID"),
+                    Arguments.of("the nil UUID, reserved for SUBSCRIBE_TYPE", subscribe("project", "00000000-0000-0000-0000-000000000000"), "INVALID_ENTITY_ID"),
+                    Arguments.of("subscribe type without payload", "{\"type\":\"SUBSCRIBE_TYPE\"}", "INVALID_PAYLOAD"),
+                    Arguments.of("subscribe type of a malformed code", "{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"Task\"}}", "INVALID_ENTITY_CODE"),
+                    Arguments.of("subscribe type of an unknown code", "{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"invoice\"}}", "UNKNOWN_ENTITY_CODE"),
                     Arguments.of("malformed entity code", subscribe("Project!", ID_1), "INVALID_ENTITY_CODE"),
                     Arguments.of("unknown entity code", subscribe("invoice", ID_1), "UNKNOWN_ENTITY_CODE"),
                     Arguments.of("too many ids", tooManyIds, "TOO_MANY_IDS"),

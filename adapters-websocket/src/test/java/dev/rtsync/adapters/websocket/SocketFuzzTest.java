@@ -157,6 +157,12 @@ class SocketFuzzTest {
                     case ClientMessage.Subscribe subscribe -> SERVED_CODES.contains(subscribe.entityCode().value())
                             ? "SUBSCRIBED:" + new HashSet<>(subscribe.entityIds()).size()
                             : "ERROR:UNKNOWN_ENTITY_CODE";
+                    case ClientMessage.SubscribeType subscribeType -> switch (subscribeType.entityCode().value()) {
+                        case "task" -> "TYPE_SUBSCRIBED"; // InMemoryRtsync.TYPE_SUBSCRIPTIONS
+                        case "project" -> "ERROR:TYPE_SUBSCRIPTION_NOT_ALLOWED";
+                        default -> "ERROR:UNKNOWN_ENTITY_CODE";
+                    };
+                    case ClientMessage.UnsubscribeType unsubscribeType -> null;
                     case ClientMessage.TokenRefresh refresh -> "REFRESH"; // would end the connection: not sent here
                 };
             };

@@ -50,12 +50,15 @@ class WireFormatGoldenTest {
                 Arguments.of("unsubscribe-all.json", new ClientMessage.UnsubscribeAll()),
                 Arguments.of("ping.json", new ClientMessage.Ping()),
                 Arguments.of("token-refresh.json", new ClientMessage.TokenRefresh("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...")),
-                Arguments.of("status.json", new ClientMessage.Status()));
+                Arguments.of("status.json", new ClientMessage.Status()),
+                Arguments.of("subscribe-type.json", new ClientMessage.SubscribeType(EntityCode.of("task"))),
+                Arguments.of("unsubscribe-type.json", new ClientMessage.UnsubscribeType(EntityCode.of("task"))));
     }
 
     static Stream<Arguments> serverMessages() {
         return Stream.of(
                 Arguments.of("subscribed.json", new ServerMessage.Subscribed(3)),
+                Arguments.of("type-subscribed.json", new ServerMessage.TypeSubscribed(EntityCode.of("task"))),
                 Arguments.of("invalidate.json", new ServerMessage.Invalidate(
                         new ChangeBatch(PROJECT, List.of(new Change(PROJECT, ID_1, WireAction.UPDATE, 42))),
                         Instant.parse("2025-11-27T10:30:00Z"))),
@@ -135,6 +138,14 @@ class WireFormatGoldenTest {
                 root.putObject("payload").put("token", refresh.token());
             }
             case ClientMessage.Status status -> root.put("type", "STATUS");
+            case ClientMessage.SubscribeType subscribeType -> {
+                root.put("type", "SUBSCRIBE_TYPE");
+                root.putObject("payload").put("entityCode", subscribeType.entityCode().value());
+            }
+            case ClientMessage.UnsubscribeType unsubscribeType -> {
+                root.put("type", "UNSUBSCRIBE_TYPE");
+                root.putObject("payload").put("entityCode", unsubscribeType.entityCode().value());
+            }
         }
         return root;
     }
@@ -144,6 +155,7 @@ class WireFormatGoldenTest {
         JsonNode payload = root.path("payload");
         return switch (root.get("type").textValue()) {
             case "SUBSCRIBED" -> new ServerMessage.Subscribed(payload.get("count").intValue());
+            case "TYPE_SUBSCRIBED" -> new ServerMessage.TypeSubscribed(EntityCode.of(payload.get("entityCode").textValue()));
             case "PONG" -> new ServerMessage.Pong();
             case "TOKEN_EXPIRING_SOON" -> new ServerMessage.TokenExpiringSoon(payload.get("expiresIn").longValue());
             case "STATUS_REPORT" -> new ServerMessage.StatusReport(new ConnectionId(payload.get("connectionId").textValue()),

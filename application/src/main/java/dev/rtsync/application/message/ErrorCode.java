@@ -19,6 +19,8 @@ public enum ErrorCode {
     INVALID_ENTITY_CODE("Invalid entity code"),
     /** The entity code is well formed but not one this server serves. */
     UNKNOWN_ENTITY_CODE("Unknown entity code"),
+    /** A SUBSCRIBE_TYPE named an entity code whose subscriptions to every entity are not allowed. */
+    TYPE_SUBSCRIPTION_NOT_ALLOWED("Subscriptions to every entity of this code are not allowed"),
     /** An entity id is not a UUID. */
     INVALID_ENTITY_ID("Invalid entity id"),
     /** One SUBSCRIBE named more ids than allowed. */

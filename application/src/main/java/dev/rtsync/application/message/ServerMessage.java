@@ -2,6 +2,7 @@ package dev.rtsync.application.message;
 
 import dev.rtsync.domain.ChangeBatch;
 import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.EntityCode;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -22,6 +23,13 @@ public sealed interface ServerMessage {
 
     /** Answers a SUBSCRIBE; {@code count} is the number of distinct ids it named. */
     record Subscribed(int count) implements ServerMessage {
+    }
+
+    /** Answers a SUBSCRIBE_TYPE (an rtsync addition): the connection now watches every entity of the code. */
+    record TypeSubscribed(EntityCode entityCode) implements ServerMessage {
+        public TypeSubscribed {
+            Objects.requireNonNull(entityCode, "entity code");
+        }
     }
 
     /** Answers a PING. */

@@ -1,8 +1,10 @@
 package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.message.ServerMessage;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
 import dev.rtsync.application.message.ServerMessage.Subscribed;
+import dev.rtsync.application.message.ServerMessage.TypeSubscribed;
 import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.port.out.SubscriptionStore;
@@ -13,11 +15,16 @@ import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.SubscribeOutcome;
 import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.TypeSubscriptionPolicy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
-/** A connection starts watching entities; it is answered SUBSCRIBED or ERROR. */
+/**
+ * A connection starts watching entities, by id (SUBSCRIBE, answered SUBSCRIBED) or every entity of
+ * a code (SUBSCRIBE_TYPE, answered TYPE_SUBSCRIBED), or is answered ERROR.
+ */
 public final class SubscribeUseCase {
 
     /** A SUBSCRIBE, already decoded into domain values; duplicate ids count once. */
@@ -26,6 +33,17 @@ public final class SubscribeUseCase {
             Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(entityCode, "entity code");
             entityIds = List.copyOf(entityIds);
+        }
+    }
+
+    /**
+     * A SUBSCRIBE_TYPE: watch every entity of the code, those created later included. It is held
+     * as one subscription to {@link EntityId#EVERY}.
+     */
+    public record SubscribeTypeCommand(ConnectionId connection, EntityCode entityCode) {
+        public SubscribeTypeCommand {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(entityCode, "entity code");
         }
     }
 
@@ -49,14 +67,22 @@ public final class SubscribeUseCase {
     private final ClientChannel clients;
     private final SubscriptionLimits limits;
     private final EntityCatalog catalog;
+    private final TypeSubscriptionPolicy typeSubscriptions;
 
+    /** A use case that refuses every SUBSCRIBE_TYPE. */
     public SubscribeUseCase(ConnectionRegistry registry, SubscriptionStore store, ClientChannel clients,
                             SubscriptionLimits limits, EntityCatalog catalog) {
+        this(registry, store, clients, limits, catalog, TypeSubscriptionPolicy.NONE);
+    }
+
+    public SubscribeUseCase(ConnectionRegistry registry, SubscriptionStore store, ClientChannel clients,
+                            SubscriptionLimits limits, EntityCatalog catalog, TypeSubscriptionPolicy typeSubscriptions) {
         this.registry = registry;
         this.store = store;
         this.clients = clients;
         this.limits = limits;
         this.catalog = catalog;
+        this.typeSubscriptions = Objects.requireNonNull(typeSubscriptions, "type subscription policy");
     }
 
     public SubscribeResult subscribe(SubscribeCommand command) {
@@ -74,11 +100,46 @@ public final class SubscribeUseCase {
             case SubscribeOutcome.TooManySubscriptions tooMany -> reject(connection, new ErrorMessage(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
                     "At most " + tooMany.max() + " subscriptions per connection; this one holds " + tooMany.held()
                             + " and asked for " + tooMany.adding() + " more"));
-            case SubscribeOutcome.Accepted accepted -> store(connection, command.entityCode(), accepted);
+            case SubscribeOutcome.Accepted accepted ->
+                    store(connection, command.entityCode(), accepted, new Subscribed(accepted.requested()));
         };
     }
 
-    private SubscribeResult store(Connection connection, EntityCode code, SubscribeOutcome.Accepted accepted) {
+    /**
+     * Watches every entity of the code, when the policy allows the code; counts as one
+     * subscription. {@link SubscribeResult.Subscribed} then carries 1.
+     */
+    public SubscribeResult subscribeToType(SubscribeTypeCommand command) {
+        Connection connection = registry.find(command.connection()).orElse(null);
+        if (connection == null) {
+            return new SubscribeResult.NotConnected();
+        }
+        EntityCode code = command.entityCode();
+        if (!catalog.accepts(code)) {
+            return reject(connection, new ErrorMessage(ErrorCode.UNKNOWN_ENTITY_CODE, "Unknown entity code: " + code));
+        }
+        if (!typeSubscriptions.allows(code)) {
+            return reject(connection, new ErrorMessage(ErrorCode.TYPE_SUBSCRIPTION_NOT_ALLOWED,
+                    "Subscriptions to every " + code + " are not allowed on this server" + allowedCodes()));
+        }
+        return switch (connection.subscribe(code, List.of(EntityId.EVERY), limits)) {
+            case SubscribeOutcome.TooManyIds tooMany -> throw new IllegalStateException("one id exceeds no limit: " + tooMany);
+            case SubscribeOutcome.TooManySubscriptions tooMany -> reject(connection, new ErrorMessage(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "At most " + tooMany.max() + " subscriptions per connection; this one holds " + tooMany.held()));
+            case SubscribeOutcome.Accepted accepted -> store(connection, code, accepted, new TypeSubscribed(code));
+        };
+    }
+
+    private String allowedCodes() {
+        if (typeSubscriptions.codes().isEmpty()) {
+            return "";
+        }
+        return "; allowed: " + typeSubscriptions.codes().stream().map(EntityCode::value).sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    private SubscribeResult store(Connection connection, EntityCode code, SubscribeOutcome.Accepted accepted,
+                                  ServerMessage answer) {
         if (!accepted.added().isEmpty()) {
             try {
                 store.add(connection.id(), connection.user(), code, accepted.added());
@@ -88,7 +149,7 @@ public final class SubscribeUseCase {
                 return reject(connection, ErrorMessage.of(ErrorCode.UNAVAILABLE));
             }
         }
-        clients.send(connection.id(), new Subscribed(accepted.requested()));
+        clients.send(connection.id(), answer);
         return new SubscribeResult.Subscribed(accepted.requested());
     }
 

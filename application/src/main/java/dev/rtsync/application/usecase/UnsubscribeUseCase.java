@@ -32,6 +32,14 @@ public final class UnsubscribeUseCase {
         }
     }
 
+    /** An UNSUBSCRIBE_TYPE: stop watching every entity of the code; subscriptions by id stay. */
+    public record UnsubscribeTypeCommand(ConnectionId connection, EntityCode entityCode) {
+        public UnsubscribeTypeCommand {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(entityCode, "entity code");
+        }
+    }
+
     /** How an UNSUBSCRIBE ended; the design sends no answer either way. */
     public sealed interface UnsubscribeResult {
         /** @param removed how many of the connection's subscriptions went (ids it did not hold are not counted) */
@@ -72,6 +80,12 @@ public final class UnsubscribeUseCase {
             }
         }
         return new UnsubscribeResult.Unsubscribed(removed);
+    }
+
+    /** Ends a subscription to every entity of the code, if the connection holds one; no answer. */
+    public UnsubscribeResult unsubscribeFromType(UnsubscribeTypeCommand command) {
+        return unsubscribe(new UnsubscribeCommand(command.connection(), command.entityCode(),
+                Optional.of(List.of(EntityId.EVERY))));
     }
 
     static void forgetInStore(Runnable removal, Connection connection) {

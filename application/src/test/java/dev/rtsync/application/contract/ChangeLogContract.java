@@ -77,6 +77,22 @@ public abstract class ChangeLogContract {
     }
 
     @Test
+    void a_subscription_to_every_entity_of_a_code_finds_each_change_of_that_code_once() {
+        EntityId createdLater = new EntityId(UUID.randomUUID());
+        storeOfInstance("a").add(tab1, alice, TASK, List.of(EntityId.EVERY, p1));
+        storeOfInstance("a").add(tab2, alice, TASK, List.of(p1));
+        ChangeLog log = changeLogOfInstance("a");
+        logChange(TASK, createdLater, ChangeAction.CREATE);
+        logChange(TASK, p1, ChangeAction.EDIT);
+        logChange(PROJECT, p2, ChangeAction.EDIT);
+
+        List<LoggedChange> pending = log.readPending(10);
+
+        assertThat(pending).extracting(LoggedChange::subscribers)
+                .containsExactly(Set.of(tab1), Set.of(tab1, tab2), Set.of());
+    }
+
+    @Test
     void view_rows_are_never_read() {
         ChangeLog log = changeLogOfInstance("a");
         logChange(PROJECT, p1, ChangeAction.VIEW);

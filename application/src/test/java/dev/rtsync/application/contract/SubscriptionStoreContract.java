@@ -88,6 +88,19 @@ public abstract class SubscriptionStoreContract {
     }
 
     @Test
+    void a_subscription_to_every_entity_is_kept_beside_those_by_id_and_removed_with_its_code() {
+        SubscriptionStore store = storeOfInstance("a");
+        store.add(aliceTab1, alice, TASK, List.of(EntityId.EVERY, p1));
+
+        store.remove(aliceTab1, TASK, List.of(EntityId.EVERY));
+        assertThat(store.subscriptionsOf(aliceTab1)).containsExactly(new Subscription(aliceTab1, alice, TASK, p1));
+
+        store.add(aliceTab1, alice, TASK, List.of(EntityId.EVERY));
+        store.removeEntityCode(aliceTab1, TASK);
+        assertThat(store.subscriptionsOf(aliceTab1)).isEmpty();
+    }
+
+    @Test
     void removing_a_connection_removes_all_its_subscriptions_and_no_others() {
         SubscriptionStore store = storeOfInstance("a");
         store.add(aliceTab1, alice, PROJECT, List.of(p1, p2));

@@ -17,10 +17,13 @@ import dev.rtsync.application.usecase.UnsubscribeUseCase;
 import dev.rtsync.application.usecase.WarnExpiringTokensUseCase;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCatalog;
+import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.TypeSubscriptionPolicy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Every use case of one instance wired to in-memory adapters: what application tests drive, and
@@ -50,6 +53,9 @@ public final class InMemoryRtsync<C extends ClientChannel> {
                 EntityCatalog.ANY);
     }
 
+    /** Subscriptions to every entity are allowed for {@code task} only, in every test of this fake. */
+    public static final TypeSubscriptionPolicy TYPE_SUBSCRIPTIONS = new TypeSubscriptionPolicy(Set.of(EntityCode.of("task")));
+
     /** Wires the use cases to the given channel (a real transport's, in its tests) and limits. */
     public InMemoryRtsync(C clients, SubscriptionLimits subscriptionLimits,
                           ConnectionLimits connectionLimits, EntityCatalog catalog) {
@@ -58,7 +64,7 @@ public final class InMemoryRtsync<C extends ClientChannel> {
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         this.useCases = new ClientUseCases(
                 new ConnectUseCase(tokens, registry, clients, clock),
-                new SubscribeUseCase(registry, store, clients, subscriptionLimits, catalog),
+                new SubscribeUseCase(registry, store, clients, subscriptionLimits, catalog, TYPE_SUBSCRIPTIONS),
                 new UnsubscribeUseCase(registry, store),
                 new UnsubscribeAllUseCase(registry, store),
                 new PingUseCase(registry, clients),

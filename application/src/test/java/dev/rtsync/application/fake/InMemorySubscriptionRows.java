@@ -37,11 +37,12 @@ public final class InMemorySubscriptionRows {
         return rows.stream().filter(condition).map(Row::subscription).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The instance's connections that watch the entity by its id or every entity of its code, as PostgreSQL's reader finds them. */
     synchronized Set<ConnectionId> subscribers(String instance, EntityCode code, EntityId entity) {
         return rows.stream()
                 .filter(row -> row.instance().equals(instance))
                 .map(Row::subscription)
-                .filter(s -> s.entityCode().equals(code) && s.entityId().equals(entity))
+                .filter(s -> s.entityCode().equals(code) && (s.entityId().equals(entity) || s.entityId().isEvery()))
                 .map(Subscription::connection)
                 .collect(Collectors.toUnmodifiableSet());
     }

@@ -35,6 +35,27 @@ class ChangeToBrowserTest {
     }
 
     @Test
+    void a_subscription_to_every_task_hears_of_a_task_created_after_it_and_a_code_not_allowed_is_refused() {
+        UUID project = api.createProject(alice, "Apollo");
+        awaitLogDelivered();
+        try (Browser tab = rtsync.openTab(alice)) {
+            tab.send("{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"task\"}}");
+            assertThat(tab.next("TYPE_SUBSCRIBED").payload().path("entityCode").asText()).isEqualTo("task");
+            tab.send("{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"project\"}}");
+            assertThat(tab.next("ERROR").payload().path("code").asText()).isEqualTo("TYPE_SUBSCRIPTION_NOT_ALLOWED");
+
+            UUID task = api.createTask(alice, project, "Train the crew");
+            api.renameProject(alice, project, "Apollo 11");
+
+            JsonNode payload = tab.next("INVALIDATE").payload();
+            assertThat(payload.path("entityCode").asText()).isEqualTo("task");
+            assertThat(payload.path("changes").get(0).path("entityId").asText()).isEqualTo(task.toString());
+            assertThat(payload.path("changes").get(0).path("action").asText()).isEqualTo("CREATE");
+            assertThat(tab.drain(Duration.ofMillis(500))).as("nothing of the project, watched by no one").isEmpty();
+        }
+    }
+
+    @Test
     void an_update_reaches_the_subscribed_browser_as_invalidate_well_under_a_second() {
         List<UUID> projects = List.of(api.createProject(alice, "a"), api.createProject(alice, "b"), api.createProject(alice, "c"));
         awaitLogDelivered();

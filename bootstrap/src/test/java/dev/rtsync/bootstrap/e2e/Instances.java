@@ -35,6 +35,7 @@ final class Instances {
         environment.put("PUBSUB_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", instanceId);
         environment.put("RTSYNC_SHUTDOWN_TIMEOUT", "10s");
+        environment.put("RTSYNC_TYPE_SUBSCRIPTIONS", "task");
         return environment;
     }
 

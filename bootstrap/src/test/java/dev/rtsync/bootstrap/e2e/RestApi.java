@@ -41,6 +41,13 @@ final class RestApi {
         execute(actor, "INSERT INTO app.project (id, name) VALUES (?, ?)", id, name);
     }
 
+    /** Inserts a task of the project and returns its id. */
+    UUID createTask(UUID actor, UUID project, String name) {
+        UUID id = UUID.randomUUID();
+        execute(actor, "INSERT INTO app.task (id, name, project_id) VALUES (?, ?, ?)", id, name, project);
+        return id;
+    }
+
     void renameProject(UUID actor, UUID id, String name) {
         execute(actor, "UPDATE app.project SET name = ? WHERE id = ?", name, id);
     }
