@@ -7,6 +7,7 @@ import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
+import dev.rtsync.adapters.postgres.PostgresInstanceRegistry;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
@@ -19,6 +20,7 @@ import dev.rtsync.application.usecase.ConnectUseCase;
 import dev.rtsync.application.usecase.ConnectionRegistry;
 import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
 import dev.rtsync.application.usecase.DisconnectUseCase;
+import dev.rtsync.application.usecase.KeepAliveUseCase;
 import dev.rtsync.application.usecase.PingUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.StatusUseCase;
@@ -59,11 +61,13 @@ public final class Rtsync implements AutoCloseable {
     private final JavalinWebSocketServer server;
     private final Thread watcher;
     private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService liveness;
+    private final KeepAliveUseCase keepAlive;
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
                    PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
-                   ScheduledExecutorService housekeeping) {
+                   ScheduledExecutorService housekeeping, ScheduledExecutorService liveness, KeepAliveUseCase keepAlive) {
         this.instanceId = instanceId;
         this.shutdownTimeout = shutdownTimeout;
         this.toCloseInReverse = toCloseInReverse;
@@ -71,6 +75,8 @@ public final class Rtsync implements AutoCloseable {
         this.server = server;
         this.watcher = watcher;
         this.housekeeping = housekeeping;
+        this.liveness = liveness;
+        this.keepAlive = keepAlive;
     }
 
     /**
@@ -110,6 +116,7 @@ public final class Rtsync implements AutoCloseable {
         LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", config.instanceId(), leftOver);
         PostgresChangeLog changeLog = new PostgresChangeLog(database, config.instanceId());
         opened.push(changeLog);
+        PostgresInstanceRegistry instances = new PostgresInstanceRegistry(database, config.instanceId(), changeLog);
 
         WebSocketSettings webSocket = WebSocketSettings.DEFAULTS
                 .withPort(config.port())
@@ -135,6 +142,17 @@ public final class Rtsync implements AutoCloseable {
                 new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize(), telemetry);
         WarnExpiringTokensUseCase warnExpiringTokens =
                 new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, config.tokenWarning());
+        KeepAliveUseCase keepAlive = new KeepAliveUseCase(instances, registry, clients, disconnect, telemetry, clock,
+                config.heartbeatInterval(), config.deadAfter());
+        // Two threads: a clean-up that takes its time never delays this instance's own heartbeat. The
+        // heartbeat starts with the registration, so a slow start (the server's, the JIT's) never
+        // looks like silence to the others.
+        ScheduledExecutorService liveness = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("rtsync-liveness-", 1).daemon(true).factory());
+        opened.push(liveness::shutdownNow);
+        instances.register();
+        long heartbeatMillis = config.heartbeatInterval().toMillis();
+        liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
 
         Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
                 new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> telemetry.wokeUp(cause)));
@@ -154,8 +172,10 @@ public final class Rtsync implements AutoCloseable {
                     runSafely(disconnect::retryFailedRemovals);
                 },
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
-        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
+        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
+                liveness, keepAlive);
     }
 
     private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {
@@ -181,7 +201,8 @@ public final class Rtsync implements AutoCloseable {
 
     /**
      * Stops accepting, closes every connection with 1001, removes this instance's subscription
-     * rows, stops the watcher and the housekeeping timer, and closes the database. Bounded by the
+     * rows, stops the watcher and the timers, declares itself gone (so the others remove its reader
+     * position), and closes the database. Bounded by the
      * shutdown timeout; safe to call twice.
      */
     public synchronized void stop() {
@@ -192,6 +213,7 @@ public final class Rtsync implements AutoCloseable {
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         LOG.info("Stopping rtsync instance {}", instanceId);
         housekeeping.shutdownNow();
+        liveness.shutdownNow();
         runSafely(server::stop);
         runSafely(() -> LOG.info("Removed {} subscription rows of instance {}", store.removeAllOfThisInstance(), instanceId));
         watcher.interrupt();
@@ -200,6 +222,8 @@ public final class Rtsync implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Last, with no connection left: the others remove this instance's reader position at once.
+        runSafely(keepAlive::leave);
         closeAll(toCloseInReverse);
         LOG.info("rtsync instance {} stopped", instanceId);
     }

@@ -10,8 +10,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,9 +45,12 @@ public record RtsyncConfig(
         SubscriptionLimits subscriptionLimits,
         ConnectionLimits connectionLimits,
         EntityCatalog entityCatalog,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration heartbeatInterval,
+        Duration deadAfter) {
 
     public static final int MIN_SECRET_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     @Override
@@ -70,7 +75,7 @@ public record RtsyncConfig(
             throw new ConfigurationException("DATABASE_URL must be set: RTSYNC_EMBEDDED_DATABASE is false, so no embedded PostgreSQL is started");
         }
         int port = env.integer(Setting.PUBSUB_PORT, 0, 65_535);
-        String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(() -> hostname() + "-" + port);
+        String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(RtsyncConfig::randomInstanceId);
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             throw new ConfigurationException(
                     "RTSYNC_INSTANCE_ID must be 1 to 64 characters of letters, digits, '.', '_', ':' and '-'");
@@ -84,6 +89,12 @@ public record RtsyncConfig(
         int maxConnections = env.integer(Setting.RTSYNC_MAX_CONNECTIONS, 1, 10_000_000);
         if (maxConnections < maxPerUser) {
             throw new ConfigurationException("RTSYNC_MAX_CONNECTIONS must be at least RTSYNC_MAX_CONNECTIONS_PER_USER");
+        }
+        Duration heartbeatInterval = env.duration(Setting.RTSYNC_HEARTBEAT_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10));
+        Duration deadAfter = env.duration(Setting.RTSYNC_DEAD_AFTER, Duration.ofMillis(200), Duration.ofDays(1));
+        if (deadAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new ConfigurationException("RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL, "
+                    + "or a single late heartbeat would count as death");
         }
         return new RtsyncConfig(
                 env.optionalText(Setting.DATABASE_URL),
@@ -106,7 +117,9 @@ public record RtsyncConfig(
                 new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
                 new ConnectionLimits(maxPerUser, maxConnections),
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
-                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                heartbeatInterval,
+                deadAfter);
     }
 
     private static EntityCatalog entityCatalog(String list) {
@@ -126,6 +139,14 @@ public record RtsyncConfig(
         return path.equals("~") || path.startsWith("~/")
                 ? Path.of(System.getProperty("user.home"), path.substring(1)).normalize()
                 : Path.of(path);
+    }
+
+    // The hostname tells an operator where the instance runs; the random part makes the id new at
+    // every start, as instances come and go under pod names that are reused or change.
+    private static String randomInstanceId() {
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return hostname() + "-" + HexFormat.of().formatHex(random);
     }
 
     private static String hostname() {

@@ -11,7 +11,7 @@ public enum Setting {
     DATABASE_URL("", "PostgreSQL as `postgresql://user:pass@host:port/db` (query parameters such as `sslmode` pass through). Empty: an embedded PostgreSQL under `RTSYNC_EMBEDDED_DIR`."),
     JWT_SECRET("", "The REST API's HS256 secret, at least 32 bytes. Required with `DATABASE_URL`; with the embedded database an empty value means a random development secret kept in `~/.rtsync/dev-jwt-secret`."),
     PUBSUB_PORT("4001", "Port of the WebSocket endpoint, `GET /health`, the probes `/health/live` and `/health/ready`, and `GET /metrics`."),
-    RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`; must stay the same across restarts and differ between instances. Empty: `<hostname>-<PUBSUB_PORT>`."),
+    RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`, `app.rtsync_reader` and `app.rtsync_instance`; must differ between running instances, need not survive a restart. Empty: a new random id at every start, `<hostname>-<12 hex digits>`."),
     RTSYNC_EMBEDDED_DIR("~/.rtsync/postgres", "Data folder of the embedded PostgreSQL used when `DATABASE_URL` is empty; it survives restarts."),
     RTSYNC_EMBEDDED_PORT("54329", "Port of the embedded PostgreSQL on localhost, for `psql -h localhost -p 54329 -U postgres`; `0` picks a free one."),
     RTSYNC_EMBEDDED_DATABASE("true", "Whether an empty `DATABASE_URL` starts the embedded PostgreSQL; `false` (as the container image sets) makes it a start-up error instead."),
@@ -30,7 +30,9 @@ public enum Setting {
     RTSYNC_MAX_CONNECTIONS_PER_USER("32", "Most open connections of one user on one instance."),
     RTSYNC_MAX_CONNECTIONS("100000", "Most open connections on one instance."),
     RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),
-    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway.");
+    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
+    RTSYNC_HEARTBEAT_INTERVAL("5s", "How often this instance proves itself alive in `app.rtsync_instance`, and looks for dead instances to clean up after."),
+    RTSYNC_DEAD_AFTER("30s", "An instance silent this long is declared dead by a living one, which removes its subscription rows and reader position; at least twice `RTSYNC_HEARTBEAT_INTERVAL`. Should this instance come back, it closes its connections (4010) and registers afresh.");
 
     private final String defaultValue;
     private final String description;

@@ -23,7 +23,10 @@ class RtsyncConfigTest {
         assertThat(config.port()).isEqualTo(4001);
         assertThat(config.databaseUrl()).isEmpty();
         assertThat(config.jwtSecret()).isEmpty();
-        assertThat(config.instanceId()).endsWith("-4001");
+        assertThat(config.instanceId()).matches("[A-Za-z0-9._:-]{1,50}-[0-9a-f]{12}");
+        assertThat(RtsyncConfig.fromEnvironment(Map.of()).instanceId()).as("new at every start").isNotEqualTo(config.instanceId());
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.deadAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.embeddedDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".rtsync", "postgres"));
         assertThat(config.embeddedPort()).isEqualTo(54329);
         assertThat(config.migrateOnStart()).isTrue();
@@ -58,6 +61,16 @@ class RtsyncConfigTest {
         assertThat(config.migrateOnStart()).isFalse();
     }
 
+    @Test
+    void the_heartbeat_interval_and_the_time_to_death_are_read_from_the_environment() {
+        RtsyncConfig config = RtsyncConfig.fromEnvironment(Map.of(
+                "RTSYNC_HEARTBEAT_INTERVAL", "250ms",
+                "RTSYNC_DEAD_AFTER", "2s"));
+
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.deadAfter()).isEqualTo(Duration.ofSeconds(2));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "JWT_SECRET|too-short|JWT_SECRET must be at least 32 bytes",
@@ -68,7 +81,9 @@ class RtsyncConfigTest {
             "RTSYNC_MIGRATE_ON_START|maybe|RTSYNC_MIGRATE_ON_START must be true or false",
             "RTSYNC_INSTANCE_ID|pod 7|RTSYNC_INSTANCE_ID must be 1 to 64 characters",
             "RTSYNC_ENTITY_CODES|Project|RTSYNC_ENTITY_CODES must be a comma-separated list",
-            "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE"})
+            "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE",
+            "RTSYNC_HEARTBEAT_INTERVAL|10ms|RTSYNC_HEARTBEAT_INTERVAL must be a duration from 100ms",
+            "RTSYNC_DEAD_AFTER|8s|RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL"})
     void a_bad_value_stops_the_start_with_one_line_naming_the_variable(String name, String value, String expected) {
         assertThatThrownBy(() -> RtsyncConfig.fromEnvironment(Map.of(name, value)))
                 .isInstanceOf(ConfigurationException.class)

@@ -30,6 +30,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
@@ -68,6 +69,11 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Timer deliveryLag;
     private final Timer deliveryRound;
     private final DistributionSummary rowsPerRead;
+    private final AtomicInteger instancesAlive = new AtomicInteger();
+    private final Counter instancesDeclaredDead;
+    private final Counter deadSubscriptionsRemoved;
+    private final Counter deadReadersRemoved;
+    private final Counter rejoins;
 
     public MicrometerTelemetry() {
         for (ErrorCode code : ErrorCode.values()) {
@@ -96,6 +102,18 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
         rowsPerRead = DistributionSummary.builder("rtsync.log.read.rows")
                 .description("Change-log rows returned by one read of the log")
                 .serviceLevelObjectives(ROW_BUCKETS)
+                .register(registry);
+        Gauge.builder("rtsync.instances.alive", instancesAlive, AtomicInteger::get)
+                .description("Instances alive (heartbeat within RTSYNC_DEAD_AFTER, this one included), "
+                        + "as this instance's last heartbeat saw them").register(registry);
+        instancesDeclaredDead = Counter.builder("rtsync.instances.declared.dead")
+                .description("Silent instances this instance declared dead").register(registry);
+        deadSubscriptionsRemoved = Counter.builder("rtsync.dead.instance.rows.removed").tag("table", "rxdb_subscription")
+                .description("Rows this instance removed on behalf of dead instances, by table").register(registry);
+        deadReadersRemoved = Counter.builder("rtsync.dead.instance.rows.removed").tag("table", "rtsync_reader")
+                .description("Rows this instance removed on behalf of dead instances, by table").register(registry);
+        rejoins = Counter.builder("rtsync.instance.rejoins")
+                .description("Times this instance found itself declared dead, registered afresh and closed its connections")
                 .register(registry);
 
         new ClassLoaderMetrics().bindTo(registry);
@@ -191,6 +209,27 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     @Override
     public void deliveryRound(Duration took) {
         deliveryRound.record(took);
+    }
+
+    @Override
+    public void instancesAlive(int instances) {
+        instancesAlive.set(instances);
+    }
+
+    @Override
+    public void instancesDeclaredDead(int instances) {
+        instancesDeclaredDead.increment(instances);
+    }
+
+    @Override
+    public void deadInstanceRowsRemoved(int subscriptions, int readers) {
+        deadSubscriptionsRemoved.increment(subscriptions);
+        deadReadersRemoved.increment(readers);
+    }
+
+    @Override
+    public void rejoinedAfterDeclaredDead() {
+        rejoins.increment();
     }
 
     @Override

@@ -102,6 +102,25 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void instances_alive_declared_dead_rows_removed_for_them_and_rejoins_are_reported() {
+        assertThat(value("rtsync_instances_declared_dead_total")).isZero();
+        assertThat(value("rtsync_dead_instance_rows_removed_total{table=\"rxdb_subscription\"}")).isZero();
+
+        telemetry.instancesAlive(3);
+        telemetry.instancesAlive(2);
+        telemetry.instancesDeclaredDead(1);
+        telemetry.deadInstanceRowsRemoved(500, 0);
+        telemetry.deadInstanceRowsRemoved(20, 1);
+        telemetry.rejoinedAfterDeclaredDead();
+
+        assertThat(value("rtsync_instances_alive")).isEqualTo(2);
+        assertThat(value("rtsync_instances_declared_dead_total")).isEqualTo(1);
+        assertThat(value("rtsync_dead_instance_rows_removed_total{table=\"rxdb_subscription\"}")).isEqualTo(520);
+        assertThat(value("rtsync_dead_instance_rows_removed_total{table=\"rtsync_reader\"}")).isEqualTo(1);
+        assertThat(value("rtsync_instance_rejoins_total")).isEqualTo(1);
+    }
+
+    @Test
     void rows_per_read_is_a_histogram() {
         telemetry.logRowsRead(0);
         telemetry.logRowsRead(7);

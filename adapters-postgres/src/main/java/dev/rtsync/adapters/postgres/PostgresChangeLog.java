@@ -61,7 +61,8 @@ public final class PostgresChangeLog implements ChangeLog, AutoCloseable {
         this.listener = new LogListener(database.url());
     }
 
-    private void register() {
+    // Also called by PostgresInstanceRegistry when this instance registers afresh after being declared dead.
+    void register() {
         Failures.withHandle(jdbi, "register the reader", handle -> handle.createUpdate("""
                         INSERT INTO app.rtsync_reader (instance_id, position_txid, position_seq)
                         VALUES (:instance, pg_snapshot_xmin(pg_current_snapshot()), 0)

@@ -68,8 +68,11 @@ class PostgresChangeLogTest extends ChangeLogContract {
 
     /**
      * The acknowledgement commits without waiting for the disk, but only its own transaction: the
-     * pooled connection it used must come back with the server's setting, or every later
-     * subscription write on it would lose its durability too.
+     * pooled connection it used must come back with the setting it had, or every later
+     * subscription write on it would lose its durability too. The connection is first given a
+     * value that neither the acknowledgement ('off') nor any server default uses ('local'), so the
+     * test means the same on a server configured with 'on' (PostgreSQL's default) and on one
+     * configured with 'off' (the embedded test server's default).
      */
     @Test
     void acknowledging_does_not_leave_synchronous_commit_off_on_the_pooled_connection() {
@@ -78,13 +81,23 @@ class PostgresChangeLogTest extends ChangeLogContract {
         logChange(EntityCode.of("project"), entity, ChangeAction.EDIT);
         var rows = log.readPending(10);
         assertThat(rows).hasSize(1);
+        // Hikari hands a thread back the connection it used last, so the acknowledgement runs on
+        // the connection set here, and the check after it reads the same one.
+        int connection = DB.database().jdbi().withHandle(handle -> {
+            handle.execute("SET synchronous_commit = 'local'");
+            return handle.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+        });
+        try {
+            log.acknowledge(rows, Set.of());
 
-        log.acknowledge(rows, Set.of());
-
-        // Hikari hands a thread back the connection it used last, so this is the one the acknowledgement ran on.
-        String setting = DB.database().jdbi().withHandle(handle -> handle.createQuery("SHOW synchronous_commit")
-                .mapTo(String.class).one());
-        assertThat(setting).isEqualTo("on");
+            var after = DB.database().jdbi().withHandle(handle -> handle.createQuery(
+                            "SELECT pg_backend_pid() AS pid, current_setting('synchronous_commit') AS setting")
+                    .map((rs, ctx) -> java.util.Map.entry(rs.getInt("pid"), rs.getString("setting"))).one());
+            assertThat(after.getKey()).as("the pooled connection the acknowledgement used").isEqualTo(connection);
+            assertThat(after.getValue()).isEqualTo("local");
+        } finally {
+            DB.database().jdbi().useHandle(handle -> handle.execute("RESET synchronous_commit"));
+        }
         assertThat(syncStatusOf(rows.getFirst().sequence())).isEqualTo(Status.SENT);
         assertThat(log.readPending(10)).isEmpty();
     }

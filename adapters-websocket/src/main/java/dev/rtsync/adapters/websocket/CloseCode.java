@@ -18,7 +18,12 @@ public enum CloseCode {
     /** The token expired without a TOKEN_REFRESH. Reconnect with a fresh token. */
     TOKEN_EXPIRED(4002, "Token expired"),
     /** The client did not read its messages fast enough; its queue overflowed. */
-    SLOW_CONSUMER(4008, "Slow consumer");
+    SLOW_CONSUMER(4008, "Slow consumer"),
+    /**
+     * The other instances declared this one dead (it was silent too long: a long pause, a network
+     * partition) and may have removed the connection's subscriptions. Reconnect, subscribe again, refetch.
+     */
+    INSTANCE_DECLARED_DEAD(4010, "Instance declared dead; reconnect");
 
     private final int code;
     private final String reason;
@@ -43,6 +48,7 @@ public enum CloseCode {
             case TOO_MANY_CONNECTIONS -> TRY_AGAIN_LATER;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case SHUTTING_DOWN -> GOING_AWAY;
+            case INSTANCE_DECLARED_DEAD -> INSTANCE_DECLARED_DEAD;
         };
     }
 }

@@ -14,5 +14,10 @@ public enum CloseReason {
     /** The client did not read its messages fast enough and its queue overflowed. */
     SLOW_CONSUMER,
     /** The instance is shutting down; reconnect, possibly to another instance. */
-    SHUTTING_DOWN
+    SHUTTING_DOWN,
+    /**
+     * The other instances declared this one dead (it was silent too long) and may have removed the
+     * connection's subscriptions; reconnect and subscribe again.
+     */
+    INSTANCE_DECLARED_DEAD
 }

@@ -24,6 +24,11 @@ public final class RecordingTelemetry implements Telemetry {
     public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
     public final List<Duration> lags = new CopyOnWriteArrayList<>();
     public final List<Duration> rounds = new CopyOnWriteArrayList<>();
+    public final List<Integer> instancesAlive = new CopyOnWriteArrayList<>();
+    public final AtomicInteger instancesDeclaredDead = new AtomicInteger();
+    public final AtomicInteger deadSubscriptionsRemoved = new AtomicInteger();
+    public final AtomicInteger deadReadersRemoved = new AtomicInteger();
+    public final AtomicInteger rejoins = new AtomicInteger();
 
     @Override
     public void messageReceived(String type) {
@@ -68,5 +73,26 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void deliveryRound(Duration took) {
         rounds.add(took);
+    }
+
+    @Override
+    public void instancesAlive(int instances) {
+        instancesAlive.add(instances);
+    }
+
+    @Override
+    public void instancesDeclaredDead(int instances) {
+        instancesDeclaredDead.addAndGet(instances);
+    }
+
+    @Override
+    public void deadInstanceRowsRemoved(int subscriptions, int readers) {
+        deadSubscriptionsRemoved.addAndGet(subscriptions);
+        deadReadersRemoved.addAndGet(readers);
+    }
+
+    @Override
+    public void rejoinedAfterDeclaredDead() {
+        rejoins.incrementAndGet();
     }
 }

@@ -61,12 +61,17 @@ final class Browser implements WebSocket.Listener, AutoCloseable {
 
     /** Sends SUBSCRIBE and waits for its SUBSCRIBED, returning the count. */
     int subscribe(String entityCode, List<?> ids) {
+        sendSubscribe(entityCode, ids);
+        return next("SUBSCRIBED").payload().path("count").asInt();
+    }
+
+    /** Sends SUBSCRIBE without waiting: with changes under way, an INVALIDATE may come before SUBSCRIBED. */
+    void sendSubscribe(String entityCode, List<?> ids) {
         StringBuilder array = new StringBuilder();
         for (Object id : ids) {
             array.append(array.isEmpty() ? "" : ",").append('"').append(id).append('"');
         }
         send("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"" + entityCode + "\",\"entityIds\":[" + array + "]}}");
-        return next("SUBSCRIBED").payload().path("count").asInt();
     }
 
     /** The next message of the type, skipping none: any other message first fails the test. */
@@ -77,6 +82,15 @@ final class Browser implements WebSocket.Listener, AutoCloseable {
         }
         if (!next.type().equals(type)) {
             fail("expected " + type + " but received " + next.message());
+        }
+        return next;
+    }
+
+    /** The next message of any type. */
+    Received next() {
+        Received next = poll(TIMEOUT);
+        if (next == null) {
+            fail("no message within " + TIMEOUT);
         }
         return next;
     }
@@ -99,6 +113,11 @@ final class Browser implements WebSocket.Listener, AutoCloseable {
             all.add(next);
         }
         return all;
+    }
+
+    /** Whether the server closed the connection (or it was cut). */
+    boolean isClosed() {
+        return closeCode.isDone();
     }
 
     int awaitClose() {

@@ -12,12 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * rtsync in a JVM of its own, started through {@code Main} as {@code java -jar} would, so a test
  * can kill it with SIGKILL or stop it with SIGTERM as an orchestrator does.
  */
 final class ServiceProcess implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("rtsync instance (\\S+) ready on port");
 
     private final Process process;
     private final int port;
@@ -52,6 +56,32 @@ final class ServiceProcess implements AutoCloseable {
 
     String output() {
         return output.toString();
+    }
+
+    /** The instance id the service announced when it became ready (random unless RTSYNC_INSTANCE_ID was set). */
+    String instanceId() {
+        Matcher ready = READY.matcher(output);
+        if (!ready.find()) {
+            throw new AssertionError("no 'ready' line in:\n" + output);
+        }
+        return ready.group(1);
+    }
+
+    /** SIGSTOP: the process stands still, as in a long GC pause or a frozen VM; its sockets stay open. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** SIGKILL: nothing of the service's shutdown runs. */

@@ -47,7 +47,7 @@ public final class TestDatabase implements AutoCloseable {
             + " server (PostgreSQL 14 or newer) where that user may CREATE DATABASE, for example "
             + ENV + "=postgresql://postgres:secret@127.0.0.1:5432/postgres";
     private static final String ENTITY_AND_LOG_TABLES =
-            "app.logging, app.rxdb_subscription, app.rtsync_reader, app.project, app.task, app.employee";
+            "app.logging, app.rxdb_subscription, app.rtsync_reader, app.rtsync_instance, app.project, app.task, app.employee";
 
     private final DatabaseUrl admin;
     private final DatabaseUrl url;

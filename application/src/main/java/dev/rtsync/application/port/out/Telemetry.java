@@ -66,6 +66,25 @@ public interface Telemetry {
     default void deliveryRound(Duration took) {
     }
 
+    /**
+     * A heartbeat of this instance went through and saw this many instances alive, this one included.
+     * (A level, but one only the heartbeat can read, so it is reported when read.)
+     */
+    default void instancesAlive(int instances) {
+    }
+
+    /** This instance declared this many silent instances dead. */
+    default void instancesDeclaredDead(int instances) {
+    }
+
+    /** This instance removed rows on behalf of dead instances: subscription rows and reader positions. */
+    default void deadInstanceRowsRemoved(int subscriptions, int readers) {
+    }
+
+    /** This instance found itself declared dead by another, registered afresh and closed its connections. */
+    default void rejoinedAfterDeclaredDead() {
+    }
+
     /** {@link #NONE}: an enum, so that the port package holds only interfaces, records and enums. */
     enum Silent implements Telemetry {
         INSTANCE
