@@ -47,6 +47,8 @@ export type DisconnectReason =
   | 'too-many-connections'
   /** The client read too slowly and the server closed it (4008). */
   | 'slow-consumer'
+  /** The other instances declared this client's instance dead; it closed all its connections (4010). */
+  | 'instance-declared-dead'
   /** The server could not take the subscriptions while connecting (UNAVAILABLE and the like). */
   | 'subscribe-failed'
   /** A frame one side could not handle (1002, 1007, 1009, or an unreadable server frame). */
@@ -829,6 +831,9 @@ export class RtsyncClient {
         return;
       case CloseCode.SLOW_CONSUMER:
         this.dropConnection({ reason: 'slow-consumer', code, message });
+        return;
+      case CloseCode.INSTANCE_DECLARED_DEAD:
+        this.dropConnection({ reason: 'instance-declared-dead', code, message });
         return;
       case CloseCode.GOING_AWAY:
         this.dropConnection({ reason: 'going-away', code, message });

@@ -119,6 +119,7 @@ export const CloseCode = {
   AUTH_FAILED: 4001,
   TOKEN_EXPIRED: 4002,
   SLOW_CONSUMER: 4008,
+  INSTANCE_DECLARED_DEAD: 4010,
 } as const;
 
 // ---- validation, as the server applies it: catching it here keeps bad ids out of the socket ----

@@ -41,6 +41,7 @@ describe('the connection state machine', () => {
       [1001, 'going-away'],
       [1013, 'too-many-connections'],
       [4008, 'slow-consumer'],
+      [4010, 'instance-declared-dead'],
       [4002, 'token-expired'],
       [1009, 'protocol-error'],
     ];

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  CloseCode,
   decodeServerMessage,
   encodeClientMessage,
   ERROR_CODES,
@@ -112,5 +113,15 @@ describe('error codes', () => {
     expect(retryable).toEqual(['TOKEN_EXPIRED', 'TOO_MANY_CONNECTIONS', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL_ERROR']);
     expect(isRetryableError('AUTH_FAILED')).toBe(false);
     expect(isRetryableError('TOO_MANY_SUBSCRIPTIONS')).toBe(false);
+  });
+});
+
+describe('close codes', () => {
+  it('include every code of the protocol page', () => {
+    const protocol = readFileSync(join(repository, 'docs', 'protocol.md'), 'utf8');
+    const section = protocol.slice(protocol.indexOf('## 6. Close codes'), protocol.indexOf('## 7. Limits'));
+    const documented = [...section.matchAll(/^\| (\d{4}) \|/gm)].map((match) => Number(match[1]));
+    expect(documented.length).toBeGreaterThan(5);
+    expect(documented.filter((code) => !(Object.values(CloseCode) as number[]).includes(code))).toEqual([]);
   });
 });
