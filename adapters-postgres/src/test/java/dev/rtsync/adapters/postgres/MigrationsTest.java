@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** What the production migrations create, and the databases they upgrade. */
 class MigrationsTest {
 
-    private static final List<String> RTSYNC_TABLES = List.of("flyway_schema_history", "logging", "rtsync_reader", "rxdb_subscription");
+    private static final List<String> RTSYNC_TABLES = List.of("flyway_schema_history", "logging", "rtsync_instance", "rtsync_reader", "rxdb_subscription");
 
     @Test
     void production_migrations_create_only_rtsyncs_own_objects() {
@@ -104,7 +104,7 @@ class MigrationsTest {
 
             database.jdbi().useHandle(handle -> {
                 assertThat(tablesOfSchemaApp(handle)).as("no sample tables beside the team's own")
-                        .containsExactlyInAnyOrder("flyway_schema_history", "logging", "project", "rtsync_reader", "rxdb_subscription");
+                        .containsExactlyInAnyOrder("flyway_schema_history", "logging", "project", "rtsync_instance", "rtsync_reader", "rxdb_subscription");
                 Map<String, Object> log = handle.createQuery("""
                                 SELECT count(*) AS rows, count(seq) AS with_seq, count(DISTINCT seq) AS distinct_seq,
                                        count(*) FILTER (WHERE action = 0 AND username = 'alice' AND ip = '10.0.0.7') AS views,

@@ -21,7 +21,7 @@ class ReaderPositionMigrationTest {
         try (TestDatabase test = TestDatabase.create(); PostgresDatabase database = PostgresDatabase.open(test.url())) {
             database.jdbi().useHandle(handle -> handle.execute("DROP SCHEMA app CASCADE"));
             Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration")
-                    .schemas("app").target("2").load().migrate();
+                    .schemas("app").target("1").load().migrate(); // V1 holds the horizon reader
             List<Long> handedOn = database.jdbi().inTransaction(handle -> logRows(handle, 3));
             List<Long> lastTransaction = database.jdbi().inTransaction(handle -> logRows(handle, 3));
             List<Long> notYetRead = database.jdbi().inTransaction(handle -> logRows(handle, 2));

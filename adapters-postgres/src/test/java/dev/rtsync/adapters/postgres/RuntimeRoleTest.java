@@ -84,7 +84,7 @@ class RuntimeRoleTest {
 
         assertThat(new RuntimePrivileges(asRuntime).check(false).missing()).containsExactly(
                 "UPDATE (sync_status, sync_processed_ts) on app.logging",
-                "SELECT, INSERT, UPDATE on app.rtsync_reader");
+                "SELECT, INSERT, UPDATE, DELETE on app.rtsync_reader");
     }
 
     @Test
