@@ -33,7 +33,7 @@ public enum Setting {
     RTSYNC_TYPE_SUBSCRIPTIONS("", "Comma-separated entity codes whose every change a client may watch with SUBSCRIBE_TYPE (it tells the client when any entity of the code changes). Empty: none."),
     RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
     RTSYNC_HEARTBEAT_INTERVAL("5s", "How often this instance proves itself alive in `app.rtsync_instance`, and looks for dead instances to clean up after."),
-    RTSYNC_DEAD_AFTER("30s", "An instance silent this long is declared dead by a living one, which removes its subscription rows and reader position; at least twice `RTSYNC_HEARTBEAT_INTERVAL`. Should this instance come back, it closes its connections (4010) and registers afresh.",
+    RTSYNC_DEAD_AFTER("30s", "An instance silent this long is declared dead by a living one, which removes its subscription rows and reader position; at least twice `RTSYNC_HEARTBEAT_INTERVAL`. Should this instance come back, it closes its connections (4010) and registers afresh."),
     RTSYNC_LOG_RETENTION("", "Opt-in: delete `app.logging` rows older than this (such as `90d`) that every instance has passed, VIEW rows included, in small batches. Empty: nothing is deleted (the log is the REST API's audit trail). Needs DELETE on `app.logging` (docs/adopting.md).");
 
     private final String defaultValue;
