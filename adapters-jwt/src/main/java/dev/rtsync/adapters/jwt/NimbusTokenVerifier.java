@@ -53,6 +53,13 @@ public final class NimbusTokenVerifier implements TokenVerifier {
     /** Tolerated difference between the issuer's clock and ours. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
 
+    /**
+     * The longest token parsed. Real tokens are a few hundred bytes, and a URL or header of more than
+     * 8 KB rarely passes a proxy; a longer one (only a TOKEN_REFRESH can carry it) is refused
+     * before any Base64 or JSON work is spent on it.
+     */
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
+
     private static final Pattern ALGORITHM_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{1,15}");
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
@@ -132,6 +139,9 @@ public final class NimbusTokenVerifier implements TokenVerifier {
     public TokenVerification verify(String token) {
         if (token == null || token.isBlank()) {
             return new TokenVerification.Rejected("missing token");
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            return new TokenVerification.Rejected("token too long");
         }
         JWT jwt;
         try {

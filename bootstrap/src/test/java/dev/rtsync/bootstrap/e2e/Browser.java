@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 final class Browser implements WebSocket.Listener, AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Generous: it bounds only a failing test, and a loaded two-core machine can stall for seconds. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
