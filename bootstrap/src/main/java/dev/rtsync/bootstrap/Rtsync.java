@@ -8,6 +8,7 @@ import dev.rtsync.adapters.postgres.PostgresChangeLog;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
+import dev.rtsync.adapters.websocket.FairnessSettings;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
@@ -145,7 +146,10 @@ public final class Rtsync implements AutoCloseable {
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
         OperationsEndpoints operations = new OperationsEndpoints(
                 () -> watcher.getState() != Thread.State.TERMINATED, Optional.of(telemetry::scrape));
-        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients, operations).start();
+        // Half the pool runs client messages, so that delivery and the probes always find a connection.
+        FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
+                Math.max(1, config.poolSize() / 2));
+        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, fairness, useCases, clients, operations).start();
         telemetry.watchJetty(server.jettyServer());
 
         watcher.start();

@@ -43,7 +43,9 @@ public record RtsyncConfig(
         SubscriptionLimits subscriptionLimits,
         ConnectionLimits connectionLimits,
         EntityCatalog entityCatalog,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        int userDbMessagesPerSecond,
+        int dbMessagesPerSecond) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -85,6 +87,11 @@ public record RtsyncConfig(
         if (maxConnections < maxPerUser) {
             throw new ConfigurationException("RTSYNC_MAX_CONNECTIONS must be at least RTSYNC_MAX_CONNECTIONS_PER_USER");
         }
+        int userDbMessagesPerSecond = env.integer(Setting.RTSYNC_USER_DB_MESSAGES_PER_SECOND, 1, 1_000_000);
+        int dbMessagesPerSecond = env.integer(Setting.RTSYNC_DB_MESSAGES_PER_SECOND, 1, 10_000_000);
+        if (dbMessagesPerSecond < userDbMessagesPerSecond) {
+            throw new ConfigurationException("RTSYNC_DB_MESSAGES_PER_SECOND must be at least RTSYNC_USER_DB_MESSAGES_PER_SECOND");
+        }
         return new RtsyncConfig(
                 env.optionalText(Setting.DATABASE_URL),
                 secret,
@@ -106,7 +113,9 @@ public record RtsyncConfig(
                 new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
                 new ConnectionLimits(maxPerUser, maxConnections),
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
-                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                userDbMessagesPerSecond,
+                dbMessagesPerSecond);
     }
 
     private static EntityCatalog entityCatalog(String list) {

@@ -30,7 +30,9 @@ public enum Setting {
     RTSYNC_MAX_CONNECTIONS_PER_USER("32", "Most open connections of one user on one instance."),
     RTSYNC_MAX_CONNECTIONS("100000", "Most open connections on one instance."),
     RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),
-    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway.");
+    RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
+    RTSYNC_USER_DB_MESSAGES_PER_SECOND("20", "Most SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH messages one user may send per second, across all its connections, with bursts of five seconds' worth; more are answered `ERROR OVER_BUDGET`. They run on half of `RTSYNC_DB_POOL_SIZE` worker threads, one message of a user at a time, the users taking turns."),
+    RTSYNC_DB_MESSAGES_PER_SECOND("2000", "Most of those messages this instance accepts per second from all users together; more are answered `ERROR OVER_BUDGET`.");
 
     private final String defaultValue;
     private final String description;

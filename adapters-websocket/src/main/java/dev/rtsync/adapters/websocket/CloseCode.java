@@ -18,7 +18,9 @@ public enum CloseCode {
     /** The token expired without a TOKEN_REFRESH. Reconnect with a fresh token. */
     TOKEN_EXPIRED(4002, "Token expired"),
     /** The client did not read its messages fast enough; its queue overflowed. */
-    SLOW_CONSUMER(4008, "Slow consumer");
+    SLOW_CONSUMER(4008, "Slow consumer"),
+    /** The client kept sending database-bound messages over its budget (ERROR OVER_BUDGET); reconnect after a pause. */
+    OVER_BUDGET(4029, "Over budget");
 
     private final int code;
     private final String reason;
@@ -42,6 +44,7 @@ public enum CloseCode {
             case TOKEN_EXPIRED -> TOKEN_EXPIRED;
             case TOO_MANY_CONNECTIONS -> TRY_AGAIN_LATER;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
+            case OVER_BUDGET -> OVER_BUDGET;
             case SHUTTING_DOWN -> GOING_AWAY;
         };
     }

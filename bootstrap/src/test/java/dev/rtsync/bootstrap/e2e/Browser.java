@@ -102,6 +102,11 @@ final class Browser implements WebSocket.Listener, AutoCloseable {
         return all;
     }
 
+    /** Whether the server closed the connection (or it broke). */
+    boolean isClosed() {
+        return closeCode.isDone();
+    }
+
     int awaitClose() {
         try {
             return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
