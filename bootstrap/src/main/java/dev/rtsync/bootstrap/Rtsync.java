@@ -118,8 +118,9 @@ public final class Rtsync implements AutoCloseable {
                 .withIdleTimeout(config.idleTimeout())
                 .withOutboundQueueCapacity(config.sendQueue());
         WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry);
-        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8),
-                config.jwksFile(), config.jwtClockSkew(), clock);
+        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
+                new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
+                clock);
         ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         ClientUseCases useCases = new ClientUseCases(

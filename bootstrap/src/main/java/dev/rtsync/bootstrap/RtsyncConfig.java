@@ -45,7 +45,10 @@ public record RtsyncConfig(
         EntityCatalog entityCatalog,
         Duration shutdownTimeout,
         int userDbMessagesPerSecond,
-        int dbMessagesPerSecond) {
+        int dbMessagesPerSecond,
+        Optional<String> jwtIssuer,
+        Optional<String> jwtAudience,
+        Optional<Duration> jwtMaxLifetime) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -115,7 +118,11 @@ public record RtsyncConfig(
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
                 env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 userDbMessagesPerSecond,
-                dbMessagesPerSecond);
+                dbMessagesPerSecond,
+                env.optionalText(Setting.RTSYNC_JWT_ISSUER),
+                env.optionalText(Setting.RTSYNC_JWT_AUDIENCE),
+                env.optionalText(Setting.RTSYNC_JWT_MAX_LIFETIME).isEmpty() ? Optional.empty()
+                        : Optional.of(env.duration(Setting.RTSYNC_JWT_MAX_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(366))));
     }
 
     private static EntityCatalog entityCatalog(String list) {

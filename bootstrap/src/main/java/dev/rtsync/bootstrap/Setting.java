@@ -32,7 +32,10 @@ public enum Setting {
     RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),
     RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
     RTSYNC_USER_DB_MESSAGES_PER_SECOND("20", "Most SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH messages one user may send per second, across all its connections, with bursts of five seconds' worth; more are answered `ERROR OVER_BUDGET`. They run on half of `RTSYNC_DB_POOL_SIZE` worker threads, one message of a user at a time, the users taking turns."),
-    RTSYNC_DB_MESSAGES_PER_SECOND("2000", "Most of those messages this instance accepts per second from all users together; more are answered `ERROR OVER_BUDGET`.");
+    RTSYNC_DB_MESSAGES_PER_SECOND("2000", "Most of those messages this instance accepts per second from all users together; more are answered `ERROR OVER_BUDGET`."),
+    RTSYNC_JWT_ISSUER("", "When set, a token's `iss` must equal it: refuses reset or refresh tokens the REST API signs with the same secret under another issuer, and tokens of other identity providers."),
+    RTSYNC_JWT_AUDIENCE("", "When set, a token's `aud` must contain it: refuses tokens the identity provider issued for other services."),
+    RTSYNC_JWT_MAX_LIFETIME("", "When set (such as `24h`), a token valid for longer, from `iat` (or now, without one) to `exp`, is refused.");
 
     private final String defaultValue;
     private final String description;

@@ -13,6 +13,7 @@ import dev.rtsync.application.usecase.ConnectUseCase.ConnectCommand;
 import dev.rtsync.application.usecase.ConnectUseCase.ConnectResult;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
 import dev.rtsync.application.usecase.PingUseCase.PingCommand;
+import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
 import dev.rtsync.application.usecase.StatusUseCase.StatusCommand;
 import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeCommand;
@@ -333,8 +334,12 @@ public final class JavalinWebSocketServer {
                 case ClientMessage.UnsubscribeAll unsubscribeAll ->
                         useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(id));
                 case ClientMessage.Ping ping -> useCases.ping().ping(new PingCommand(id));
-                case ClientMessage.TokenRefresh refresh ->
-                        useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()));
+                case ClientMessage.TokenRefresh refresh -> {
+                    if (useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()))
+                            instanceof RefreshTokenUseCase.RefreshResult.Refused refused) {
+                        LOG.info("Connection {} refused a token refresh ({})", id, refused.reason());
+                    }
+                }
                 case ClientMessage.Status status -> useCases.status().status(new StatusCommand(id));
             }
         } catch (RuntimeException e) {

@@ -94,7 +94,7 @@ class JavalinWebSocketServerTest {
             assertThat(report.path("type").asText()).isEqualTo("STATUS_REPORT");
             assertThat(report.path("payload").path("connectionId").asText()).isNotBlank();
             assertThat(report.path("payload").path("subscriptions").intValue()).isEqualTo(2);
-            assertThat(report.path("payload").path("tokenExpiresIn").longValue()).isEqualTo(3600); // the test clock stands still
+            assertThat(report.path("payload").path("tokenExpiresIn").longValue()).isEqualTo(3600 + 5); // exp plus the fixture's 5 s skew: the test clock stands still
         }
 
         @Test
@@ -323,7 +323,7 @@ class JavalinWebSocketServerTest {
             UserId user = ServerFixture.newUser();
             TestClient client = connectWith(fixture.uri(TestTokens.valid(user, fixture.now().plusSeconds(600))));
             client.assertAlive();
-            fixture.rtsync.clock.advance(Duration.ofSeconds(301));
+            fixture.rtsync.clock.advance(Duration.ofSeconds(301 + 5)); // the token lasts until exp plus the fixture's 5 s skew
 
             assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().warned()).isEqualTo(1);
             assertThat(client.next()).isEqualTo(json("{\"type\":\"TOKEN_EXPIRING_SOON\",\"payload\":{\"expiresIn\":299}}"));
@@ -373,7 +373,7 @@ class JavalinWebSocketServerTest {
             client.next();
             ConnectionId id = fixture.rtsync.registry.all().iterator().next().id();
             assertThat(fixture.rtsync.store.subscriptionsOf(id)).hasSize(1);
-            fixture.rtsync.clock.advance(Duration.ofSeconds(601));
+            fixture.rtsync.clock.advance(Duration.ofSeconds(601 + 5)); // past exp plus the fixture's 5 s skew
 
             assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().expired()).isEqualTo(1);
             client.expectError("TOKEN_EXPIRED");
