@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Issue 14's flood: one user holds {@code --flood-connections} connections (32, the per-user
  * maximum) and each cycles a SUBSCRIBE of {@code --ids-per-message} fresh ids and an
- * UNSUBSCRIBE_ALL as fast as the server answers, reconnecting whenever the server closes it.
+ * UNSUBSCRIBE_ALL as fast as the server answers, with {@code --in-flight} SUBSCRIBEs awaiting an
+ * answer per connection, reconnecting whenever the server closes it.
  * Meanwhile {@code --observers} other users, one connection each, PING every
  * {@code --ping-interval-ms} and watch one project each, which a writer changes at {@code --rate}
  * per second. The same observers are measured twice in one run, first quiet, then under the
@@ -37,6 +38,7 @@ final class FloodScenario {
         int seconds = bench.options.integer("seconds", 15, 1, 120);
         int pingIntervalMs = bench.options.integer("ping-interval-ms", 50, 10, 10_000);
         int rate = bench.options.integer("rate", 20, 1, 1_000);
+        int inFlight = bench.options.integer("in-flight", 4, 1, 64);
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
         String actingUser = bench.options.text("acting-user", Tokens.userId(0).toString());
         bench.options.rejectUnread();
@@ -48,16 +50,18 @@ final class FloodScenario {
         }
         bench.requireServer();
         bench.checkLimits(observers + floodConnections);
-        // Connections 0 .. observers-1 are the observers, users 1 .. observers; every later connection is the flooder, user 0.
-        Tokens tokens = new Tokens(bench.jwtSecret, observers + 1, Duration.ofHours(2),
-                connection -> connection < observers ? connection + 1 : 0);
+        // The observers are users 1 .. observers, one connection each; the flooder is user 0. Each side has
+        // clients and threads of its own, so that the tool's work for the flood does not delay the observers.
+        Tokens observerTokens = new Tokens(bench.jwtSecret, observers + 1, Duration.ofHours(2), connection -> connection + 1);
+        Tokens flooderTokens = new Tokens(bench.jwtSecret, 1, Duration.ofHours(2), connection -> 0);
         ChangeWriter writer = new ChangeWriter(database, ChangeWriter.DEFAULT_UPDATE, actingUser, 1, true);
         writer.seed(plan);
 
         Report report = new Report("flood", bench.startedAt);
         Observers watching = new Observers(observers, plan);
-        Flooder flooder = new Flooder(idsPerMessage);
-        try (Fleet fleet = bench.fleet(tokens); ToolPauses toolPauses = new ToolPauses()) {
+        Flooder flooder = new Flooder(idsPerMessage, inFlight);
+        try (Fleet fleet = bench.fleet(observerTokens); Fleet floodFleet = bench.fleet(flooderTokens);
+             ToolPauses toolPauses = new ToolPauses()) {
             Fleet.Opened opened = fleet.open(observers, bench.handshakesInFlight, Duration.ofSeconds(60), watching);
             if (opened.opened() < observers) {
                 throw new UsageException("only " + opened.opened() + " of " + observers + " observers connected: " + opened.firstFailure());
@@ -69,16 +73,17 @@ final class FloodScenario {
                 throw new UsageException("the observers' SUBSCRIBEs were not all answered: " + watching.subscribed + " of " + observers);
             }
             TimeUnit.SECONDS.sleep(2);
+            List<BenchSocket> observerSockets = fleet.snapshot().subList(0, observers);
 
-            Phase quiet = measure(bench, writer, plan, rate, seconds, watching, fleet.sockets().subList(0, observers), pingIntervalMs);
+            Phase quiet = measure(bench, writer, plan, rate, seconds, watching, observerSockets, pingIntervalMs);
             Optional<ServerProcess.Sample> beforeFlood = bench.sample(false);
             Thread reconnector = Thread.ofPlatform().name("flood-reconnector").daemon(true).start(() ->
-                    flooder.keepConnected(fleet, bench.handshakesInFlight, floodConnections));
-            if (!MessageCounter.await(() -> flooder.open(fleet) >= floodConnections || flooder.reconnects.get() > 0,
+                    flooder.keepConnected(floodFleet, bench.handshakesInFlight, floodConnections));
+            if (!MessageCounter.await(() -> flooder.open(floodFleet) >= floodConnections || flooder.reconnects.get() > 0,
                     bench.phaseDeadline(Duration.ofSeconds(60)))) {
                 System.err.println("warning: the flood's connections did not all open");
             }
-            Phase flooded = measure(bench, writer, plan, rate, seconds, watching, fleet.sockets().subList(0, observers), pingIntervalMs);
+            Phase flooded = measure(bench, writer, plan, rate, seconds, watching, observerSockets, pingIntervalMs);
             flooder.stop();
             reconnector.join(TimeUnit.SECONDS.toMillis(30));
             Optional<ServerProcess.Sample> afterFlood = bench.sample(false);
@@ -90,6 +95,7 @@ final class FloodScenario {
                     .put("delivery p50, flood / quiet", (double) flooded.latency.percentile(50) / Math.max(1, quiet.latency.percentile(50)))
                     .note("delivery p50, flood / quiet", "target <= 2")
                     .put("flood connections", floodConnections)
+                    .put("flood SUBSCRIBEs in flight per connection", inFlight)
                     .put("flood SUBSCRIBEs sent", flooder.subscribes.get())
                     .put("flood SUBSCRIBED", flooder.subscribed.get())
                     .put("flood ERROR OVER_BUDGET", flooder.overBudget.get())
@@ -220,9 +226,11 @@ final class FloodScenario {
         final AtomicReference<String> firstClose = new AtomicReference<>("");
         private final String[] messages;
         private final AtomicInteger next = new AtomicInteger();
+        private final int inFlight;
         private volatile boolean flooding = true;
 
-        Flooder(int idsPerMessage) {
+        Flooder(int idsPerMessage, int inFlight) {
+            this.inFlight = inFlight;
             // A pool of prepared messages of fresh ids, so that building them costs the tool nothing during the run.
             messages = new String[64];
             for (int m = 0; m < messages.length; m++) {
@@ -241,7 +249,7 @@ final class FloodScenario {
 
         int open(Fleet fleet) {
             int open = 0;
-            for (BenchSocket socket : fleet.sockets()) {
+            for (BenchSocket socket : fleet.snapshot()) {
                 if (socket.isOpen() && socket.flooding) {
                     open++;
                 }
@@ -256,13 +264,13 @@ final class FloodScenario {
                 int missing = count - open(fleet);
                 if (missing > 0) {
                     try {
-                        int from = fleet.sockets().size();
+                        int from = fleet.snapshot().size();
                         fleet.open(missing, inFlight, Duration.ofSeconds(10), this);
-                        List<BenchSocket> all = fleet.sockets();
+                        List<BenchSocket> all = fleet.snapshot();
                         for (int i = from; i < all.size(); i++) {
                             BenchSocket socket = all.get(i);
                             socket.flooding = true;
-                            if (socket.isOpen()) {
+                            for (int k = 0; k < inFlight && socket.isOpen(); k++) {
                                 sendNext(socket);
                             }
                         }
@@ -280,7 +288,7 @@ final class FloodScenario {
                     return;
                 }
             }
-            for (BenchSocket socket : fleet.sockets()) {
+            for (BenchSocket socket : fleet.snapshot()) {
                 if (socket.flooding) {
                     socket.close();
                 }

@@ -85,6 +85,7 @@ public final class JavalinWebSocketServer {
     private final ClientMessageDecoder decoder = new ClientMessageDecoder();
     private final ObjectMapper json = new ObjectMapper();
     private final Javalin app;
+    private final QueuedThreadPool threads;
 
     /**
      * @param channel the channel the use cases were built with; this server opens and closes its sessions
@@ -123,13 +124,13 @@ public final class JavalinWebSocketServer {
         this.operations = Objects.requireNonNull(operations, "operations");
         this.telemetry = channel.telemetry();
         this.databaseWork = new FairDatabaseWork(fairness, ticker);
+        this.threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
+        threads.setName(THREAD_NAME);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
-            QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
-            threads.setName(THREAD_NAME);
             config.jetty.threadPool = threads;
             // "" is the servlet mapping of the root path alone: ws://HOST:PORT and ws://HOST:PORT/ come
             // here, every other path (/health) goes on to Javalin's servlet at /*.
@@ -209,13 +210,14 @@ public final class JavalinWebSocketServer {
      * one frame at a time, so the rate counter needs no lock. Public only because Jetty invokes
      * the listener through public method handles; only this server makes one.
      */
-    public final class Endpoint implements Session.Listener.AutoDemanding {
+    public final class Endpoint implements Session.Listener {
         private static final AtomicIntegerFieldUpdater<Endpoint> PENDING =
                 AtomicIntegerFieldUpdater.newUpdater(Endpoint.class, "pendingDatabaseWork");
 
         private final ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
         private final MessageRate rate = new MessageRate(settings.maxMessagesPerSecond());
         private String token; // until the connection is opened; then dropped
+        private Session session;
         private volatile UserId user; // once admitted
         private TokenBucket strikes; // from the first message over budget on; Jetty calls one frame at a time
         private boolean closedOverBudget;
@@ -227,6 +229,7 @@ public final class JavalinWebSocketServer {
 
         @Override
         public void onWebSocketOpen(Session session) {
+            this.session = session;
             String presented = token;
             token = null;
             try {
@@ -243,6 +246,31 @@ public final class JavalinWebSocketServer {
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: opening failed", id, e);
             }
+            session.demand();
+        }
+
+        /**
+         * Asks for the next frame from a task at the back of the thread pool's queue, instead of
+         * reading on in this thread: a client that sends without pause would otherwise keep its thread
+         * for as long as it sends, and 32 such connections held every thread while another user's PING
+         * waited unread (issue 14, measured by the flood scenario). Connections take turns instead.
+         */
+        private void demandInTurn() {
+            try {
+                threads.execute(session::demand);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                session.demand(); // the pool is stopping or full: read on in this thread rather than stall
+            }
+        }
+
+        @Override
+        public void onWebSocketPing(ByteBuffer payload) {
+            demandInTurn(); // Jetty answers the PING frame itself
+        }
+
+        @Override
+        public void onWebSocketPong(ByteBuffer payload) {
+            demandInTurn();
         }
 
         @Override
@@ -251,6 +279,8 @@ public final class JavalinWebSocketServer {
                 onMessage(this, frame);
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: handling a message failed", id, e);
+            } finally {
+                demandInTurn();
             }
         }
 
@@ -264,6 +294,7 @@ public final class JavalinWebSocketServer {
                 }
             } finally {
                 callback.succeed();
+                demandInTurn();
             }
         }
 
