@@ -117,7 +117,7 @@ public final class Rtsync implements AutoCloseable {
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
                 .withOutboundQueueCapacity(config.sendQueue());
-        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry);
+        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry, config.sendQueueBytes());
         NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
                 new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
                 clock);

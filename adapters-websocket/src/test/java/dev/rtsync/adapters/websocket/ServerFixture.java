@@ -56,13 +56,22 @@ final class ServerFixture implements AutoCloseable {
     /** With tokens checked by the given verifier (built on the fixture's clock), such as one with a JWKS. */
     ServerFixture(WebSocketSettings settings, SubscriptionLimits limits, ConnectionLimits connectionLimits,
                   Function<Clock, TokenVerifier> verifier) {
-        this(settings, FairnessSettings.DEFAULTS, System::nanoTime, limits, connectionLimits, verifier, UnaryOperator.identity());
+        this(settings, FairnessSettings.DEFAULTS, System::nanoTime, limits, connectionLimits, verifier, UnaryOperator.identity(),
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    /** With a client's outbound queue bounded to {@code maxQueuedChars} characters of JSON. */
+    ServerFixture(WebSocketSettings settings, long maxQueuedChars) {
+        this(settings, FairnessSettings.DEFAULTS, System::nanoTime, new SubscriptionLimits(1_000, 10_000), ConnectionLimits.DEFAULTS,
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), UnaryOperator.identity(),
+                maxQueuedChars);
     }
 
     /** With the given budgets, for a test that must send more database-bound messages than the default allows. */
     ServerFixture(WebSocketSettings settings, FairnessSettings fairness, SubscriptionLimits limits, ConnectionLimits connectionLimits) {
         this(settings, fairness, System::nanoTime, limits, connectionLimits,
-                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), UnaryOperator.identity());
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), UnaryOperator.identity(),
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
     }
 
     /**
@@ -73,13 +82,15 @@ final class ServerFixture implements AutoCloseable {
     ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker,
                   UnaryOperator<SubscriptionStore> store) {
         this(settings, fairness, ticker, new SubscriptionLimits(1_000, 10_000), CONNECTION_LIMITS,
-                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), store);
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), store,
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
     }
 
     private ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker, SubscriptionLimits limits,
                           ConnectionLimits connectionLimits, Function<Clock, TokenVerifier> verifier,
-                          UnaryOperator<SubscriptionStore> storeOfUseCases) {
-        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings), limits, connectionLimits, CATALOG);
+                          UnaryOperator<SubscriptionStore> storeOfUseCases, long maxQueuedChars) {
+        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, dev.rtsync.application.port.out.Telemetry.NONE, maxQueuedChars),
+                limits, connectionLimits, CATALOG);
         TokenVerifier tokens = verifier.apply(rtsync.clock);
         ClientUseCases base = rtsync.useCases;
         SubscriptionStore store = storeOfUseCases.apply(rtsync.store);

@@ -74,6 +74,36 @@ class SlowAndIdleClientTest {
     }
 
     /**
+     * At most 900 INVALIDATEs are sent, so the queue's 1,000 messages are never reached: a cut-off
+     * can only come from the bound in characters (64 K here), once the kernel's buffers are full.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void a_client_that_stops_reading_is_cut_off_by_the_size_of_its_queue_before_its_count() throws Exception {
+        WebSocketSettings settings = ServerFixture.testSettings().withOutboundQueueCapacity(1_000).withMaxMessageBytes(64 * 1024);
+        try (ServerFixture fixture = new ServerFixture(settings, 64 * 1024)) {
+            UserId slowUser = ServerFixture.newUser();
+            List<EntityId> ids = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ids.add(new EntityId(UUID.randomUUID()));
+            }
+            try (RawClient slow = RawClient.connect(fixture.server.port(), fixture.tokenFor(slowUser))) {
+                slow.sendText("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":["
+                        + String.join(",", ids.stream().map(id -> "\"" + id + "\"").toList()) + "]}}");
+                await().atMost(TestClient.TIMEOUT).until(() -> connectionOf(fixture, slowUser)
+                        .map(connection -> connection.subscriptionCount() == 100).orElse(false));
+                int sent = 0;
+                for (; sent < 900 && connectionOf(fixture, slowUser).isPresent(); sent++) {
+                    ids.forEach(id -> fixture.rtsync.log.append(PROJECT, id, ChangeAction.EDIT)); // one INVALIDATE of 100 changes, about 9 KB
+                    fixture.rtsync.deliverPendingChanges.deliverPending();
+                }
+                await().atMost(TestClient.TIMEOUT).alias("cut off after " + sent + " messages")
+                        .until(() -> connectionOf(fixture, slowUser).isEmpty());
+            }
+        }
+    }
+
+    /**
      * The pinging client's heartbeat is a twentieth of the idle timeout, so only a stall of the
      * whole machine for seconds could close it; the silent one is closed whatever the machine's speed.
      */
