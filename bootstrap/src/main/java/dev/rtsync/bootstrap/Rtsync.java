@@ -10,6 +10,7 @@ import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
 import dev.rtsync.adapters.websocket.FairnessSettings;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.ManagementServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
@@ -52,6 +53,8 @@ public final class Rtsync implements AutoCloseable {
     private static final Duration HEALTH_PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DATABASE_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
+    /** How long the database's answer to a health check is kept: probes cannot exhaust the pool. */
+    private static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -60,11 +63,12 @@ public final class Rtsync implements AutoCloseable {
     private final JavalinWebSocketServer server;
     private final Thread watcher;
     private final ScheduledExecutorService housekeeping;
+    private final int managementPort;
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
                    PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
-                   ScheduledExecutorService housekeeping) {
+                   ScheduledExecutorService housekeeping, int managementPort) {
         this.instanceId = instanceId;
         this.shutdownTimeout = shutdownTimeout;
         this.toCloseInReverse = toCloseInReverse;
@@ -72,6 +76,7 @@ public final class Rtsync implements AutoCloseable {
         this.server = server;
         this.watcher = watcher;
         this.housekeeping = housekeeping;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -132,7 +137,7 @@ public final class Rtsync implements AutoCloseable {
                 new RefreshTokenUseCase(tokens, registry, clients, disconnect),
                 new StatusUseCase(registry, clients, clock),
                 disconnect,
-                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT)));
+                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), clock, HEALTH_CACHE));
         DeliverPendingChangesUseCase deliver =
                 new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize(), telemetry);
         WarnExpiringTokensUseCase warnExpiringTokens =
@@ -146,7 +151,9 @@ public final class Rtsync implements AutoCloseable {
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
         OperationsEndpoints operations = new OperationsEndpoints(
-                () -> watcher.getState() != Thread.State.TERMINATED, Optional.of(telemetry::scrape));
+                () -> watcher.getState() != Thread.State.TERMINATED, Optional.empty()); // metrics: on the management port
+        ManagementServer management = new ManagementServer(webSocket.host(), config.managementPort(), telemetry::scrape).start();
+        opened.push(management::stop);
         // Half the pool runs client messages, so that delivery and the probes always find a connection.
         FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
                 Math.max(1, config.poolSize() / 2));
@@ -160,7 +167,8 @@ public final class Rtsync implements AutoCloseable {
                 },
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
-        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping);
+        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
+                management.port());
     }
 
     private static DatabaseUrl databaseUrl(RtsyncConfig config, Deque<AutoCloseable> opened) {
@@ -178,6 +186,11 @@ public final class Rtsync implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The bound port of {@code GET /metrics}. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public String instanceId() {

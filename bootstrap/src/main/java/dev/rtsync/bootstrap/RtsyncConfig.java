@@ -49,7 +49,8 @@ public record RtsyncConfig(
         Optional<String> jwtIssuer,
         Optional<String> jwtAudience,
         Optional<Duration> jwtMaxLifetime,
-        long sendQueueBytes) {
+        long sendQueueBytes,
+        int managementPort) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -124,7 +125,8 @@ public record RtsyncConfig(
                 env.optionalText(Setting.RTSYNC_JWT_AUDIENCE),
                 env.optionalText(Setting.RTSYNC_JWT_MAX_LIFETIME).isEmpty() ? Optional.empty()
                         : Optional.of(env.duration(Setting.RTSYNC_JWT_MAX_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(366))),
-                env.integer(Setting.RTSYNC_SEND_QUEUE_BYTES, 1_024, 1_000_000_000));
+                env.integer(Setting.RTSYNC_SEND_QUEUE_BYTES, 1_024, 1_000_000_000),
+                env.integer(Setting.RTSYNC_MANAGEMENT_PORT, 0, 65_535));
     }
 
     private static EntityCatalog entityCatalog(String list) {

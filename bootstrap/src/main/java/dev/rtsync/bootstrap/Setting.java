@@ -36,7 +36,8 @@ public enum Setting {
     RTSYNC_JWT_ISSUER("", "When set, a token's `iss` must equal it: refuses reset or refresh tokens the REST API signs with the same secret under another issuer, and tokens of other identity providers."),
     RTSYNC_JWT_AUDIENCE("", "When set, a token's `aud` must contain it: refuses tokens the identity provider issued for other services."),
     RTSYNC_JWT_MAX_LIFETIME("", "When set (such as `24h`), a token valid for longer, from `iat` (or now, without one) to `exp`, is refused."),
-    RTSYNC_SEND_QUEUE_BYTES("4194304", "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected.");
+    RTSYNC_SEND_QUEUE_BYTES("4194304", "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected."),
+    RTSYNC_MANAGEMENT_PORT("4002", "Port of `GET /metrics` (Prometheus' text format), apart from the browsers' port: scrape it from inside the cluster and do not expose it.");
 
     private final String defaultValue;
     private final String description;

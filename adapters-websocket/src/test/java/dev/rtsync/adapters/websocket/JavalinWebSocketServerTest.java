@@ -408,14 +408,14 @@ class JavalinWebSocketServerTest {
         }
 
         @Test
-        void reports_503_with_the_reason_when_the_database_is_unreachable() throws Exception {
-            fixture.rtsync.health.reportProblem("database unreachable: connection refused");
+        void reports_503_with_a_generic_reason_when_the_database_is_unreachable_never_the_drivers_words() throws Exception {
+            fixture.rtsync.health.reportProblem("Connection to db.internal:5432 refused: FATAL password authentication failed for user \"rtsync\"");
 
             HttpResponse<String> response = health();
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(json(response.body())).isEqualTo(json("""
-                    {"status":"unavailable","reason":"database unreachable: connection refused",
+                    {"status":"unavailable","reason":"database unavailable",
                      "connections":{"connections":0,"users":0}}"""));
         }
     }

@@ -63,6 +63,7 @@ class DatabaseOutageTest {
         environment.put("DATABASE_URL", "postgresql://postgres@localhost:" + databasePort + "/postgres?connectTimeout=2");
         environment.put("JWT_SECRET", Instances.SECRET);
         environment.put("PUBSUB_PORT", "0");
+        environment.put("RTSYNC_MANAGEMENT_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", "outage");
         environment.put("RTSYNC_FALLBACK_POLL", "1s");
         service = Rtsync.start(RtsyncConfig.fromEnvironment(environment), Clock.systemUTC());

@@ -29,6 +29,7 @@ final class Instances {
         environment.put("DATABASE_URL", database.uri());
         environment.put("JWT_SECRET", SECRET);
         environment.put("PUBSUB_PORT", "0");
+        environment.put("RTSYNC_MANAGEMENT_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", instanceId);
         environment.put("RTSYNC_SHUTDOWN_TIMEOUT", "10s");
         return environment;
