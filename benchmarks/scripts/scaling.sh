@@ -52,7 +52,7 @@ run() {
     DATABASE_URL=$owner java -jar "$RTSYNC_JAR" grant rtsync_runtime
     for k in $(seq 1 "$n"); do
         DATABASE_URL="postgresql://rtsync_runtime@127.0.0.1:$PG_PORT/$db" RTSYNC_MIGRATE_ON_START=false \
-        JWT_SECRET=$SECRET PUBSUB_PORT=$((4200 + k)) RTSYNC_INSTANCE_ID="scale-$k" \
+        JWT_SECRET=$SECRET PUBSUB_PORT=$((4200 + k)) RTSYNC_MANAGEMENT_PORT=$((4300 + k)) RTSYNC_INSTANCE_ID="scale-$k" \
             java -Xms256m -Xmx512m -jar "$RTSYNC_JAR" > "$OUT/rtsync-$n-$k.log" 2>&1 &
         pids+=($!)
         STARTED+=($!)

@@ -29,6 +29,7 @@ export async function startDemo() {
       DEMO_HOST: '127.0.0.1',
       DEMO_PORT: '0',
       PUBSUB_PORT: '0',
+      RTSYNC_MANAGEMENT_PORT: '0',
       DEMO_EMBEDDED_PORT: '0',
       DEMO_DATA_DIR: dataDir,
       DEMO_DATABASE_URL: '',

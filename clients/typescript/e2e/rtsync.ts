@@ -117,6 +117,7 @@ export class TestDatabase {
         RTSYNC_EMBEDDED_PORT: '0',
         JWT_SECRET,
         PUBSUB_PORT: String(await freePort()),
+        RTSYNC_MANAGEMENT_PORT: '0',
         RTSYNC_INSTANCE_ID: 'chromium-tests-database-host',
       },
       /Embedded PostgreSQL running on port (\d+)/,
@@ -159,6 +160,7 @@ export class RtsyncUnderTest {
       DATABASE_URL: this.database.url,
       JWT_SECRET,
       PUBSUB_PORT: String(this.port),
+      RTSYNC_MANAGEMENT_PORT: '0',
       RTSYNC_INSTANCE_ID: this.instanceId,
       // Tokens in the refresh test live seconds: no grace beyond their exp.
       RTSYNC_JWT_CLOCK_SKEW: '0s',

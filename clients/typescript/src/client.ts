@@ -49,6 +49,8 @@ export type DisconnectReason =
   | 'slow-consumer'
   /** The other instances declared this client's instance dead; it closed all its connections (4010). */
   | 'instance-declared-dead'
+  /** The client kept sending subscriptions over the user's budget (ERROR OVER_BUDGET) and was closed (4029). */
+  | 'over-budget'
   /** The server could not take the subscriptions while connecting (UNAVAILABLE and the like). */
   | 'subscribe-failed'
   /** A frame one side could not handle (1002, 1007, 1009, or an unreadable server frame). */
@@ -834,6 +836,9 @@ export class RtsyncClient {
         return;
       case CloseCode.INSTANCE_DECLARED_DEAD:
         this.dropConnection({ reason: 'instance-declared-dead', code, message });
+        return;
+      case CloseCode.OVER_BUDGET:
+        this.dropConnection({ reason: 'over-budget', code, message });
         return;
       case CloseCode.GOING_AWAY:
         this.dropConnection({ reason: 'going-away', code, message });

@@ -83,6 +83,7 @@ export const ERROR_CODES = [
   'TOO_MANY_CONNECTIONS',
   'MESSAGE_TOO_LARGE',
   'RATE_LIMITED',
+  'OVER_BUDGET',
   'UNAVAILABLE',
   'INTERNAL_ERROR',
 ] as const;
@@ -99,6 +100,7 @@ export function isRetryableError(code: string): boolean {
     case 'TOKEN_EXPIRED':
     case 'TOO_MANY_CONNECTIONS':
     case 'RATE_LIMITED':
+    case 'OVER_BUDGET':
     case 'UNAVAILABLE':
     case 'INTERNAL_ERROR':
       return true;
@@ -120,6 +122,7 @@ export const CloseCode = {
   TOKEN_EXPIRED: 4002,
   SLOW_CONSUMER: 4008,
   INSTANCE_DECLARED_DEAD: 4010,
+  OVER_BUDGET: 4029,
 } as const;
 
 // ---- validation, as the server applies it: catching it here keeps bad ids out of the socket ----

@@ -42,6 +42,7 @@ describe('the connection state machine', () => {
       [1013, 'too-many-connections'],
       [4008, 'slow-consumer'],
       [4010, 'instance-declared-dead'],
+      [4029, 'over-budget'],
       [4002, 'token-expired'],
       [1009, 'protocol-error'],
     ];

@@ -53,6 +53,16 @@ const serverSamples: Array<[string, ServerMessage]> = [
   ['token-expiring-soon.json', { type: 'TOKEN_EXPIRING_SOON', payload: { expiresIn: 300 } }],
   ['error.json', { type: 'ERROR', payload: { message: 'Invalid token', code: 'AUTH_FAILED' } }],
   [
+    'error-over-budget.json',
+    {
+      type: 'ERROR',
+      payload: {
+        message: 'At most 20 SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH per second per user, across its connections; this one was dropped',
+        code: 'OVER_BUDGET',
+      },
+    },
+  ],
+  [
     'status-report.json',
     {
       type: 'STATUS_REPORT',
@@ -110,7 +120,14 @@ describe('error codes', () => {
 
   it('are retryable when waiting or a fresh connection can help, final when the request is wrong', () => {
     const retryable = ERROR_CODES.filter((code) => isRetryableError(code));
-    expect(retryable).toEqual(['TOKEN_EXPIRED', 'TOO_MANY_CONNECTIONS', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL_ERROR']);
+    expect(retryable).toEqual([
+      'TOKEN_EXPIRED',
+      'TOO_MANY_CONNECTIONS',
+      'RATE_LIMITED',
+      'OVER_BUDGET',
+      'UNAVAILABLE',
+      'INTERNAL_ERROR',
+    ]);
     expect(isRetryableError('AUTH_FAILED')).toBe(false);
     expect(isRetryableError('TOO_MANY_SUBSCRIPTIONS')).toBe(false);
   });

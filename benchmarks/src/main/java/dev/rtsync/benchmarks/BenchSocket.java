@@ -26,6 +26,8 @@ public final class BenchSocket implements Session.Listener.AutoDemanding {
     private volatile boolean closed;
     /** Set at the first PONG: the server accepted the token and the connection works both ways. */
     volatile boolean answeredPing;
+    /** Set on the connections of the {@code flood} scenario's flooding user. */
+    volatile boolean flooding;
     /** Whether the server accepted {@code permessage-deflate}: then every message is compressed both ways. */
     volatile boolean compressed;
     private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);

@@ -210,6 +210,11 @@ final class Fleet implements AutoCloseable {
         return sockets;
     }
 
+    /** A copy of the connections opened so far, safe to iterate while another thread opens more. */
+    synchronized List<BenchSocket> snapshot() {
+        return List.copyOf(sockets);
+    }
+
     /** Connections on which the server accepted {@code permessage-deflate}. */
     int compressedCount() {
         int n = 0;

@@ -23,6 +23,7 @@ public final class LoadTest {
               fanout           one change watched by M connections: time until all received it
               throughput       bulk changes (10,000/s): delivered, missing, lag over time
               long-transaction latency while a writing transaction stays open elsewhere (--hold-database)
+              flood            one user's 32 connections flood SUBSCRIBE/UNSUBSCRIBE_ALL; other users' PING RTT and delivery, quiet vs flooded
               floor            no server: one message to each of N loopback TCP connections; the machine's fan-out floor
               jmh [options]    the JMH microbenchmarks (options as for JMH, e.g. -h)
             Environment: PUBSUB_PORT (4001), JWT_SECRET (the server's), DATABASE_URL (postgresql://user:pass@127.0.0.1:5432/db).
@@ -57,12 +58,13 @@ public final class LoadTest {
             return 0;
         }
         Bench bench = switch (scenario) {
-            case "connections", "subscribe-rate", "latency", "fanout", "throughput", "long-transaction" -> new Bench(scenario, options, env);
+            case "connections", "subscribe-rate", "latency", "fanout", "throughput", "long-transaction", "flood" -> new Bench(scenario, options, env);
             default -> throw new UsageException("unknown scenario '" + scenario + "'\n" + USAGE);
         };
         Report report = switch (scenario) {
             case "connections" -> ConnectionsScenario.run(bench);
             case "subscribe-rate" -> SubscribeRateScenario.run(bench);
+            case "flood" -> FloodScenario.run(bench);
             default -> ChangeScenario.run(bench);
         };
         var file = report.publish(bench.resultsDir, options.used());

@@ -14,14 +14,22 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntUnaryOperator;
 
 /** Signs the tokens a browser would get from the REST API: HS256, the user's UUID in {@code sub}. */
 final class Tokens {
 
     private final List<String> tokens;
+    private final IntUnaryOperator userOfConnection;
 
-    /** One token per user; users get fixed UUIDs so runs are repeatable. */
+    /** One token per user; users get fixed UUIDs so runs are repeatable. Connection i belongs to user i mod users. */
     Tokens(String secret, int users, Duration lifetime) {
+        this(secret, users, lifetime, connection -> connection % users);
+    }
+
+    /** As above, with connection i belonging to user {@code userOfConnection(i)}, which must be below {@code users}. */
+    Tokens(String secret, int users, Duration lifetime, IntUnaryOperator userOfConnection) {
+        this.userOfConnection = userOfConnection;
         if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new UsageException("JWT_SECRET must be the running rtsync's secret (at least 32 bytes)");
         }
@@ -50,6 +58,6 @@ final class Tokens {
 
     /** The token of the user that connection {@code connection} belongs to. */
     String forConnection(int connection) {
-        return tokens.get(connection % tokens.size());
+        return tokens.get(userOfConnection.applyAsInt(connection));
     }
 }

@@ -13,7 +13,9 @@ import dev.rtsync.adapters.postgres.PostgresSubscriptionStore;
 import dev.rtsync.adapters.postgres.RuntimePrivileges;
 import dev.rtsync.adapters.postgres.TrackedTables;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
+import dev.rtsync.adapters.websocket.FairnessSettings;
 import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.ManagementServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
@@ -65,6 +67,8 @@ public final class Rtsync implements AutoCloseable {
     private static final int RETENTION_BATCH_ROWS = 1_000;
     private static final int RETENTION_BATCHES_PER_ROUND = 100;
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+    /** How long the database's answer to a health check is kept: probes cannot exhaust the pool. */
+    private static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -75,11 +79,13 @@ public final class Rtsync implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService liveness;
     private final KeepAliveUseCase keepAlive;
+    private final int managementPort;
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
                    PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
-                   ScheduledExecutorService housekeeping, ScheduledExecutorService liveness, KeepAliveUseCase keepAlive) {
+                   ScheduledExecutorService housekeeping, ScheduledExecutorService liveness, KeepAliveUseCase keepAlive,
+                   int managementPort) {
         this.instanceId = instanceId;
         this.shutdownTimeout = shutdownTimeout;
         this.toCloseInReverse = toCloseInReverse;
@@ -89,6 +95,7 @@ public final class Rtsync implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.liveness = liveness;
         this.keepAlive = keepAlive;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -139,9 +146,10 @@ public final class Rtsync implements AutoCloseable {
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
                 .withOutboundQueueCapacity(config.sendQueue());
-        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry);
-        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8),
-                config.jwksFile(), config.jwtClockSkew(), clock);
+        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry, config.sendQueueBytes());
+        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
+                new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
+                clock);
         ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         ClientUseCases useCases = new ClientUseCases(
@@ -154,7 +162,7 @@ public final class Rtsync implements AutoCloseable {
                 new RefreshTokenUseCase(tokens, registry, clients, disconnect),
                 new StatusUseCase(registry, clients, clock),
                 disconnect,
-                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT)));
+                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), clock, HEALTH_CACHE));
         DeliverPendingChangesUseCase deliver =
                 new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize(), telemetry);
         WarnExpiringTokensUseCase warnExpiringTokens =
@@ -179,8 +187,13 @@ public final class Rtsync implements AutoCloseable {
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
         OperationsEndpoints operations = new OperationsEndpoints(
-                () -> watcher.getState() != Thread.State.TERMINATED, Optional.of(telemetry::scrape));
-        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, useCases, clients, operations).start();
+                () -> watcher.getState() != Thread.State.TERMINATED, Optional.empty()); // metrics: on the management port
+        ManagementServer management = new ManagementServer(webSocket.host(), config.managementPort(), telemetry::scrape).start();
+        opened.push(management::stop);
+        // Half the pool runs client messages, so that delivery and the probes always find a connection.
+        FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
+                Math.max(1, config.poolSize() / 2));
+        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, fairness, useCases, clients, operations).start();
         telemetry.watchJetty(server.jettyServer());
 
         config.logRetention().ifPresent(age -> startRetention(
@@ -195,7 +208,7 @@ public final class Rtsync implements AutoCloseable {
         liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
-                liveness, keepAlive);
+                liveness, keepAlive, management.port());
     }
 
     /** Runs the retention on a thread of its own, so a long round never delays token expiry. */
@@ -262,6 +275,11 @@ public final class Rtsync implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The bound port of {@code GET /metrics}. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public String instanceId() {

@@ -50,7 +50,14 @@ public record RtsyncConfig(
         Duration heartbeatInterval,
         Duration deadAfter,
         Optional<Duration> logRetention,
-        TypeSubscriptionPolicy typeSubscriptions) {
+        TypeSubscriptionPolicy typeSubscriptions,
+        int userDbMessagesPerSecond,
+        int dbMessagesPerSecond,
+        Optional<String> jwtIssuer,
+        Optional<String> jwtAudience,
+        Optional<Duration> jwtMaxLifetime,
+        long sendQueueBytes,
+        int managementPort) {
 
     public static final int MIN_SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -99,6 +106,11 @@ public record RtsyncConfig(
             throw new ConfigurationException("RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL, "
                     + "or a single late heartbeat would count as death");
         }
+        int userDbMessagesPerSecond = env.integer(Setting.RTSYNC_USER_DB_MESSAGES_PER_SECOND, 1, 1_000_000);
+        int dbMessagesPerSecond = env.integer(Setting.RTSYNC_DB_MESSAGES_PER_SECOND, 1, 10_000_000);
+        if (dbMessagesPerSecond < userDbMessagesPerSecond) {
+            throw new ConfigurationException("RTSYNC_DB_MESSAGES_PER_SECOND must be at least RTSYNC_USER_DB_MESSAGES_PER_SECOND");
+        }
         return new RtsyncConfig(
                 env.optionalText(Setting.DATABASE_URL),
                 secret,
@@ -124,7 +136,15 @@ public record RtsyncConfig(
                 heartbeatInterval,
                 deadAfter,
                 env.optionalDuration(Setting.RTSYNC_LOG_RETENTION, Duration.ofMinutes(1), Duration.ofDays(36_500)),
-                new TypeSubscriptionPolicy(entityCodes(Setting.RTSYNC_TYPE_SUBSCRIPTIONS, env.text(Setting.RTSYNC_TYPE_SUBSCRIPTIONS))));
+                new TypeSubscriptionPolicy(entityCodes(Setting.RTSYNC_TYPE_SUBSCRIPTIONS, env.text(Setting.RTSYNC_TYPE_SUBSCRIPTIONS))),
+                userDbMessagesPerSecond,
+                dbMessagesPerSecond,
+                env.optionalText(Setting.RTSYNC_JWT_ISSUER),
+                env.optionalText(Setting.RTSYNC_JWT_AUDIENCE),
+                env.optionalText(Setting.RTSYNC_JWT_MAX_LIFETIME).isEmpty() ? Optional.empty()
+                        : Optional.of(env.duration(Setting.RTSYNC_JWT_MAX_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(366))),
+                env.integer(Setting.RTSYNC_SEND_QUEUE_BYTES, 1_024, 1_000_000_000),
+                env.integer(Setting.RTSYNC_MANAGEMENT_PORT, 0, 65_535));
     }
 
     private static EntityCatalog entityCatalog(String list) {

@@ -34,7 +34,14 @@ public enum Setting {
     RTSYNC_SHUTDOWN_TIMEOUT("10s", "Longest a graceful shutdown (SIGTERM) may take before the process exits anyway."),
     RTSYNC_HEARTBEAT_INTERVAL("5s", "How often this instance proves itself alive in `app.rtsync_instance`, and looks for dead instances to clean up after."),
     RTSYNC_DEAD_AFTER("30s", "An instance silent this long is declared dead by a living one, which removes its subscription rows and reader position; at least twice `RTSYNC_HEARTBEAT_INTERVAL`. Should this instance come back, it closes its connections (4010) and registers afresh."),
-    RTSYNC_LOG_RETENTION("", "Opt-in: delete `app.logging` rows older than this (such as `90d`) that every instance has passed, VIEW rows included, in small batches. Empty: nothing is deleted (the log is the REST API's audit trail). Needs DELETE on `app.logging` (docs/adopting.md).");
+    RTSYNC_LOG_RETENTION("", "Opt-in: delete `app.logging` rows older than this (such as `90d`) that every instance has passed, VIEW rows included, in small batches. Empty: nothing is deleted (the log is the REST API's audit trail). Needs DELETE on `app.logging` (docs/adopting.md)."),
+    RTSYNC_USER_DB_MESSAGES_PER_SECOND("20", "Most SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL, TOKEN_REFRESH, SUBSCRIBE_TYPE and UNSUBSCRIBE_TYPE messages one user may send per second, across all its connections, with bursts of five seconds' worth; more are answered `ERROR OVER_BUDGET`. They run on half of `RTSYNC_DB_POOL_SIZE` worker threads, one message of a user at a time, the users taking turns."),
+    RTSYNC_DB_MESSAGES_PER_SECOND("2000", "Most of those messages this instance accepts per second from all users together; more are answered `ERROR OVER_BUDGET`."),
+    RTSYNC_JWT_ISSUER("", "When set, a token's `iss` must equal it: refuses reset or refresh tokens the REST API signs with the same secret under another issuer, and tokens of other identity providers."),
+    RTSYNC_JWT_AUDIENCE("", "When set, a token's `aud` must contain it: refuses tokens the identity provider issued for other services."),
+    RTSYNC_JWT_MAX_LIFETIME("", "When set (such as `24h`), a token valid for longer, from `iat` (or now, without one) to `exp`, is refused."),
+    RTSYNC_SEND_QUEUE_BYTES("4194304", "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected."),
+    RTSYNC_MANAGEMENT_PORT("4002", "Port of `GET /metrics` (Prometheus' text format), apart from the browsers' port: scrape it from inside the cluster and do not expose it.");
 
     private final String defaultValue;
     private final String description;

@@ -21,7 +21,7 @@ class HmacTokenIssuerTest {
     private final Clock clock = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
 
     @Test
-    void an_issued_token_verifies_for_its_user_until_its_expiry() {
+    void an_issued_token_verifies_for_its_user_until_its_expiry() { // with no skew, exactly its exp
         UserId user = new UserId(UUID.randomUUID());
 
         String token = new HmacTokenIssuer(SECRET, clock).issue(user, Duration.ofHours(8));

@@ -166,7 +166,7 @@ class NimbusTokenAttackTest {
         assertThat(reason).doesNotContain("opened for user").doesNotContain("INFO");
         String encrypted = b64("{\"alg\":\"" + forged.replace("\n", "\\n") + "\",\"enc\":\"A128GCM\"}");
         assertThat(rejected(encrypted + ".a2V5.aXZpdg.Y2lwaGVydGV4dA.dGFnMTIzNA")).startsWith("unsigned or encrypted").doesNotContain("opened for user");
-        String huge = b64("{\"alg\":\"" + "A".repeat(100_000) + "\"}");
+        String huge = b64("{\"alg\":\"" + "A".repeat(5_000) + "\"}");
         assertThat(rejected(huge + "." + b64(claims().build().toString()) + ".c2lnbmF0dXJl")).doesNotContain("AAAAAAAA");
     }
 
@@ -180,13 +180,13 @@ class NimbusTokenAttackTest {
     }
 
     @Test
-    void a_one_megabyte_token_is_rejected_quickly() throws Exception {
-        String garbage = "eyJ" + "A".repeat(1 << 20);
-        long started = System.nanoTime();
-        assertThat(rejected(garbage)).isEqualTo("malformed token");
-        String padded = sign(new JWSHeader(JWSAlgorithm.HS256), new MACSigner("another-secret-that-is-32-bytes-long!!"),
-                claims().claim("pad", "x".repeat(1 << 20)).build());
-        assertThat(rejected(padded)).isEqualTo("bad signature or no matching key");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    void a_token_over_16_KB_is_refused_by_its_length_before_it_is_parsed() throws Exception {
+        assertThat(rejected("eyJ" + "A".repeat(1 << 20))).isEqualTo("token too long");
+        JWSHeader hs256 = new JWSHeader(JWSAlgorithm.HS256);
+        assertThat(rejected(sign(hs256, new MACSigner(SECRET), claims().claim("pad", "x".repeat(1 << 20)).build())))
+                .as("even a validly signed one").isEqualTo("token too long");
+        String under = sign(hs256, new MACSigner(SECRET), claims().claim("pad", "x".repeat(10_000)).build());
+        assertThat(under.length()).isLessThan(NimbusTokenVerifier.MAX_TOKEN_CHARS);
+        assertThat(verifier.verify(under)).isInstanceOf(TokenVerification.Verified.class);
     }
 }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -81,9 +82,52 @@ class NimbusTokenVerifierTest {
     }
 
     @Test
-    void accepts_an_hs256_token_and_gives_its_user_and_expiry() throws Exception {
+    void accepts_an_hs256_token_and_gives_its_user_and_its_expiry_plus_the_skew() throws Exception {
         assertThat(verifier.verify(hs256(c -> c)))
-                .isEqualTo(new TokenVerification.Verified(new UserId(USER), NOW.plusSeconds(3600)));
+                .isEqualTo(new TokenVerification.Verified(new UserId(USER), NOW.plusSeconds(3600 + 30)));
+    }
+
+    /** One rule at connect and at expiry: the instant a connection is closed is the instant a new one would be refused. */
+    @Test
+    void the_skew_that_admits_a_token_just_past_exp_is_the_skew_its_connection_is_closed_by() throws Exception {
+        TokenVerification verdict = verifier.verify(hs256(c -> c.expirationTime(Date.from(NOW.minusSeconds(29)))));
+        assertThat(verdict).isEqualTo(new TokenVerification.Verified(new UserId(USER), NOW.plusSeconds(1)));
+    }
+
+    private NimbusTokenVerifier withRules(Optional<String> issuer, Optional<String> audience, Optional<Duration> maxLifetime) {
+        return new NimbusTokenVerifier(SECRET, Optional.empty(),
+                new NimbusTokenVerifier.Rules(Duration.ofSeconds(30), issuer, audience, maxLifetime), CLOCK);
+    }
+
+    private static String reasonOf(TokenVerification verdict) {
+        assertThat(verdict).isInstanceOf(TokenVerification.Rejected.class);
+        return ((TokenVerification.Rejected) verdict).reason();
+    }
+
+    @Test
+    void with_a_required_issuer_a_token_of_another_issuer_or_none_is_refused() throws Exception {
+        NimbusTokenVerifier strict = withRules(Optional.of("https://api.example.com"), Optional.empty(), Optional.empty());
+        assertThat(strict.verify(hs256(c -> c.issuer("https://api.example.com")))).isInstanceOf(TokenVerification.Verified.class);
+        assertThat(reasonOf(strict.verify(hs256(c -> c.issuer("https://api.example.com/password-reset"))))).isEqualTo("wrong issuer");
+        assertThat(reasonOf(strict.verify(hs256(c -> c)))).isIn("wrong issuer", "missing sub or exp", "claims not accepted");
+    }
+
+    @Test
+    void with_a_required_audience_a_token_for_another_audience_or_none_is_refused() throws Exception {
+        NimbusTokenVerifier strict = withRules(Optional.empty(), Optional.of("rtsync"), Optional.empty());
+        assertThat(strict.verify(hs256(c -> c.audience(List.of("rest-api", "rtsync"))))).isInstanceOf(TokenVerification.Verified.class);
+        assertThat(reasonOf(strict.verify(hs256(c -> c.audience("billing"))))).isEqualTo("wrong audience");
+        assertThat(reasonOf(strict.verify(hs256(c -> c)))).isIn("wrong audience", "missing sub or exp", "claims not accepted");
+    }
+
+    @Test
+    void with_a_longest_lifetime_a_token_valid_for_longer_is_refused() throws Exception {
+        NimbusTokenVerifier strict = withRules(Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)));
+        assertThat(strict.verify(hs256(c -> c))).as("iat to exp: exactly an hour").isInstanceOf(TokenVerification.Verified.class);
+        assertThat(reasonOf(strict.verify(hs256(c -> c.expirationTime(Date.from(NOW.plusSeconds(3601)))))))
+                .isEqualTo("token lifetime over 3600 s");
+        assertThat(reasonOf(strict.verify(hs256(c -> c.issueTime(null).expirationTime(Date.from(NOW.plus(Duration.ofDays(30))))))))
+                .as("without iat, counted from now").isEqualTo("token lifetime over 3600 s");
     }
 
     @Test

@@ -117,6 +117,11 @@ final class CombiningWriter<T> {
         }
     }
 
+    /** How many items wait for a flush, for tests that must know all callers have queued. */
+    synchronized int waiting() {
+        return queue.size();
+    }
+
     /** Waits on this monitor; returns whether the wait was interrupted (the caller restores the flag). */
     private boolean waitUninterruptibly() {
         try {

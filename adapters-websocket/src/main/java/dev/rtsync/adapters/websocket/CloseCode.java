@@ -23,7 +23,9 @@ public enum CloseCode {
      * The other instances declared this one dead (it was silent too long: a long pause, a network
      * partition) and may have removed the connection's subscriptions. Reconnect, subscribe again, refetch.
      */
-    INSTANCE_DECLARED_DEAD(4010, "Instance declared dead; reconnect");
+    INSTANCE_DECLARED_DEAD(4010, "Instance declared dead; reconnect"),
+    /** The client kept sending database-bound messages over its budget (ERROR OVER_BUDGET); reconnect after a pause. */
+    OVER_BUDGET(4029, "Over budget");
 
     private final int code;
     private final String reason;
@@ -47,6 +49,7 @@ public enum CloseCode {
             case TOKEN_EXPIRED -> TOKEN_EXPIRED;
             case TOO_MANY_CONNECTIONS -> TRY_AGAIN_LATER;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
+            case OVER_BUDGET -> OVER_BUDGET;
             case SHUTTING_DOWN -> GOING_AWAY;
             case INSTANCE_DECLARED_DEAD -> INSTANCE_DECLARED_DEAD;
         };

@@ -3,6 +3,7 @@ package dev.rtsync.adapters.websocket;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rtsync.application.message.CloseReason;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
 import dev.rtsync.application.port.out.Telemetry;
@@ -12,6 +13,7 @@ import dev.rtsync.application.usecase.ConnectUseCase.ConnectCommand;
 import dev.rtsync.application.usecase.ConnectUseCase.ConnectResult;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
 import dev.rtsync.application.usecase.PingUseCase.PingCommand;
+import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
 import dev.rtsync.application.usecase.StatusUseCase.StatusCommand;
 import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeCommand;
@@ -21,6 +23,7 @@ import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeTypeCommand;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.UserId;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -39,6 +42,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.LongSupplier;
 
 /**
  * The driving adapter: serves the wire protocol at {@code ws://HOST:PORT?token=<JWT>} and
@@ -58,14 +63,25 @@ import java.util.UUID;
  * routes keep the upgrade request's whole servlet context for the life of every connection (request,
  * response, HTTP parser, header, cookie and attribute maps): about 16 KB of heap per connection
  * in all, where this endpoint needs about half (measured in {@code docs/benchmarks.md}).
+ *
+ * <p>PING, STATUS and every answer the server decides without the database are handled on the
+ * thread that read the frame. The database-bound messages (SUBSCRIBE, UNSUBSCRIBE,
+ * UNSUBSCRIBE_ALL, TOKEN_REFRESH) and a closed connection's clean-up go to {@link FairDatabaseWork},
+ * within the budgets of {@link FairnessSettings}: one user's flood waits in that user's own queue,
+ * never in front of another user's PING or INVALIDATE (ADR 0014).
  */
 public final class JavalinWebSocketServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavalinWebSocketServer.class);
 
     static final String THREAD_NAME = "rtsync-jetty";
+    /** What HTTP callers are told when the database does not answer; the details go to the log only. */
+    static final String DATABASE_UNAVAILABLE = "database unavailable";
 
     private final WebSocketSettings settings;
+    private final FairnessSettings fairness;
+    private final LongSupplier ticker;
+    private final FairDatabaseWork databaseWork;
     private final ClientUseCases useCases;
     private final WebSocketClientChannel channel;
     private final OperationsEndpoints operations;
@@ -73,6 +89,7 @@ public final class JavalinWebSocketServer {
     private final ClientMessageDecoder decoder = new ClientMessageDecoder();
     private final ObjectMapper json = new ObjectMapper();
     private final Javalin app;
+    private final QueuedThreadPool threads;
 
     /**
      * @param channel the channel the use cases were built with; this server opens and closes its sessions
@@ -87,18 +104,37 @@ public final class JavalinWebSocketServer {
      */
     public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel,
                                   OperationsEndpoints operations) {
+        this(settings, FairnessSettings.DEFAULTS, useCases, channel, operations);
+    }
+
+    /**
+     * @param fairness   the budgets of database-bound messages and the workers that run them
+     * @param channel    the channel the use cases were built with; this server opens and closes its sessions
+     * @param operations the probes and metrics to serve besides {@code /health}
+     */
+    public JavalinWebSocketServer(WebSocketSettings settings, FairnessSettings fairness, ClientUseCases useCases,
+                                  WebSocketClientChannel channel, OperationsEndpoints operations) {
+        this(settings, fairness, useCases, channel, operations, System::nanoTime);
+    }
+
+    /** @param ticker the time, in nanoseconds, by which the rate limit and the budgets refill: tests choose it */
+    JavalinWebSocketServer(WebSocketSettings settings, FairnessSettings fairness, ClientUseCases useCases,
+                           WebSocketClientChannel channel, OperationsEndpoints operations, LongSupplier ticker) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.fairness = Objects.requireNonNull(fairness, "fairness");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.useCases = Objects.requireNonNull(useCases, "use cases");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.telemetry = channel.telemetry();
+        this.databaseWork = new FairDatabaseWork(fairness, ticker);
+        this.threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
+        threads.setName(THREAD_NAME);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
-            QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
-            threads.setName(THREAD_NAME);
             config.jetty.threadPool = threads;
             // "" is the servlet mapping of the root path alone: ws://HOST:PORT and ws://HOST:PORT/ come
             // here, every other path (/health) goes on to Javalin's servlet at /*.
@@ -145,6 +181,7 @@ public final class JavalinWebSocketServer {
             }
         }
         app.stop();
+        databaseWork.stop(settings.closeGrace());
         channel.shutdown();
         LOG.info("WebSocket server stopped");
     }
@@ -177,10 +214,18 @@ public final class JavalinWebSocketServer {
      * one frame at a time, so the rate counter needs no lock. Public only because Jetty invokes
      * the listener through public method handles; only this server makes one.
      */
-    public final class Endpoint implements Session.Listener.AutoDemanding {
+    public final class Endpoint implements Session.Listener {
+        private static final AtomicIntegerFieldUpdater<Endpoint> PENDING =
+                AtomicIntegerFieldUpdater.newUpdater(Endpoint.class, "pendingDatabaseWork");
+
         private final ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
         private final MessageRate rate = new MessageRate(settings.maxMessagesPerSecond());
         private String token; // until the connection is opened; then dropped
+        private Session session;
+        private volatile UserId user; // once admitted
+        private TokenBucket strikes; // from the first message over budget on; Jetty calls one frame at a time
+        private boolean closedOverBudget;
+        private volatile int pendingDatabaseWork; // queued or running; through PENDING only
 
         Endpoint(String token) {
             this.token = token;
@@ -188,26 +233,58 @@ public final class JavalinWebSocketServer {
 
         @Override
         public void onWebSocketOpen(Session session) {
+            this.session = session;
             String presented = token;
             token = null;
             try {
                 channel.opened(id, session);
                 ConnectResult result = useCases.connect().connect(new ConnectCommand(id, presented));
                 switch (result) {
-                    case ConnectResult.Connected connected -> LOG.info("Connection {} opened for user {}", id, connected.connection().user());
+                    case ConnectResult.Connected connected -> {
+                        user = connected.connection().user();
+                        databaseWork.opened(user);
+                        LOG.info("Connection {} opened for user {}", id, user);
+                    }
                     case ConnectResult.Refused refused -> LOG.info("Connection {} refused: {} ({})", id, refused.code(), refused.reason());
                 }
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: opening failed", id, e);
             }
+            session.demand();
+        }
+
+        /**
+         * Asks for the next frame from a task at the back of the thread pool's queue, instead of
+         * reading on in this thread: a client that sends without pause would otherwise keep its thread
+         * for as long as it sends, and 32 such connections held every thread while another user's PING
+         * waited unread (issue 14, measured by the flood scenario). Connections take turns instead.
+         */
+        private void demandInTurn() {
+            try {
+                threads.execute(session::demand);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                session.demand(); // the pool is stopping or full: read on in this thread rather than stall
+            }
+        }
+
+        @Override
+        public void onWebSocketPing(ByteBuffer payload) {
+            demandInTurn(); // Jetty answers the PING frame itself
+        }
+
+        @Override
+        public void onWebSocketPong(ByteBuffer payload) {
+            demandInTurn();
         }
 
         @Override
         public void onWebSocketText(String frame) {
             try {
-                onMessage(id, rate, frame);
+                onMessage(this, frame);
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: handling a message failed", id, e);
+            } finally {
+                demandInTurn();
             }
         }
 
@@ -215,11 +292,13 @@ public final class JavalinWebSocketServer {
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             try {
                 telemetry.messageReceived(Telemetry.UNREADABLE);
-                if (!rateLimited(id, rate)) {
-                    channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD, "Binary frames are not accepted; send JSON text"));
+                if (!rateLimited(this)) {
+                    inOrder(this, () -> channel.send(id, new ErrorMessage(ErrorCode.INVALID_PAYLOAD,
+                            "Binary frames are not accepted; send JSON text")));
                 }
             } finally {
                 callback.succeed();
+                demandInTurn();
             }
         }
 
@@ -227,14 +306,23 @@ public final class JavalinWebSocketServer {
         public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             try {
                 channel.closed(id);
-                Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
-                closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
-                        statusCode, Objects.toString(reason, "")));
+                UserId admitted = user;
+                if (admitted == null) {
+                    disconnect(statusCode, reason); // never admitted: holds no rows
+                } else {
+                    databaseWork.closed(admitted, () -> disconnect(statusCode, reason));
+                }
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: closing failed", id, e);
             } finally {
                 callback.succeed();
             }
+        }
+
+        private void disconnect(int statusCode, String reason) {
+            Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
+            closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
+                    statusCode, Objects.toString(reason, "")));
         }
 
         @Override
@@ -243,25 +331,30 @@ public final class JavalinWebSocketServer {
         }
     }
 
-    private void onMessage(ConnectionId id, MessageRate rate, String frame) {
-        if (rateLimited(id, rate)) {
+    private void onMessage(Endpoint endpoint, String frame) {
+        ConnectionId id = endpoint.id;
+        if (rateLimited(endpoint)) {
             telemetry.messageReceived(Telemetry.UNREADABLE);
             return;
         }
         if (isTooLarge(frame)) {
             telemetry.messageReceived(Telemetry.UNREADABLE);
-            channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
-                    "Messages are at most " + settings.maxMessageBytes() + " bytes"));
+            inOrder(endpoint, () -> channel.send(id, new ErrorMessage(ErrorCode.MESSAGE_TOO_LARGE,
+                    "Messages are at most " + settings.maxMessageBytes() + " bytes")));
             return;
         }
         switch (decoder.decode(frame)) {
             case ClientMessageDecoder.Decoded.Invalid invalid -> {
                 telemetry.messageReceived(Telemetry.UNREADABLE);
-                channel.send(id, new ErrorMessage(invalid.code(), invalid.message()));
+                inOrder(endpoint, () -> channel.send(id, new ErrorMessage(invalid.code(), invalid.message())));
             }
             case ClientMessageDecoder.Decoded.Message decoded -> {
                 telemetry.messageReceived(wireType(decoded.message()));
-                dispatch(id, decoded.message());
+                if (isDatabaseBound(decoded.message())) {
+                    queueDatabaseBound(endpoint, decoded.message());
+                } else {
+                    inOrder(endpoint, () -> dispatch(id, decoded.message()));
+                }
             }
         }
     }
@@ -276,8 +369,12 @@ public final class JavalinWebSocketServer {
                 case ClientMessage.UnsubscribeAll unsubscribeAll ->
                         useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(id));
                 case ClientMessage.Ping ping -> useCases.ping().ping(new PingCommand(id));
-                case ClientMessage.TokenRefresh refresh ->
-                        useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()));
+                case ClientMessage.TokenRefresh refresh -> {
+                    if (useCases.refreshToken().refresh(new RefreshTokenCommand(id, refresh.token()))
+                            instanceof RefreshTokenUseCase.RefreshResult.Refused refused) {
+                        LOG.info("Connection {} refused a token refresh ({})", id, refused.reason());
+                    }
+                }
                 case ClientMessage.Status status -> useCases.status().status(new StatusCommand(id));
                 case ClientMessage.SubscribeType subscribeType ->
                         useCases.subscribe().subscribeToType(new SubscribeTypeCommand(id, subscribeType.entityCode()));
@@ -290,13 +387,90 @@ public final class JavalinWebSocketServer {
         }
     }
 
+    private static boolean isDatabaseBound(ClientMessage message) {
+        return switch (message) {
+            case ClientMessage.Subscribe subscribe -> true;
+            case ClientMessage.Unsubscribe unsubscribe -> true;
+            case ClientMessage.UnsubscribeAll unsubscribeAll -> true;
+            case ClientMessage.TokenRefresh refresh -> true;
+            case ClientMessage.SubscribeType subscribeType -> true;
+            case ClientMessage.UnsubscribeType unsubscribeType -> true;
+            case ClientMessage.Ping ping -> false;
+            case ClientMessage.Status status -> false;
+        };
+    }
+
+    /**
+     * Hands the message to the fair workers, or answers OVER_BUDGET; closes with 4029 a connection
+     * that keeps sending over budget. A connection that was never admitted has no budget and holds
+     * nothing: its messages are dropped, as the use cases would.
+     */
+    private void queueDatabaseBound(Endpoint endpoint, ClientMessage message) {
+        UserId user = endpoint.user;
+        if (user == null) {
+            return;
+        }
+        ConnectionId id = endpoint.id;
+        Endpoint.PENDING.incrementAndGet(endpoint);
+        FairDatabaseWork.Admission admission = databaseWork.submit(user, afterwardsDone(endpoint, () -> dispatch(id, message)));
+        if (admission == FairDatabaseWork.Admission.QUEUED) {
+            return;
+        }
+        Endpoint.PENDING.decrementAndGet(endpoint);
+        if (endpoint.strikes == null) {
+            endpoint.strikes = new TokenBucket((double) FairnessSettings.STRIKES_BEFORE_CLOSE / FairnessSettings.STRIKE_WINDOW_SECONDS,
+                    FairnessSettings.STRIKES_BEFORE_CLOSE, ticker);
+        }
+        if (endpoint.closedOverBudget) {
+            return;
+        }
+        if (!endpoint.strikes.tryTake()) {
+            endpoint.closedOverBudget = true;
+            LOG.warn("Connection {} of user {} kept sending over its budget; closing it", id, user);
+            channel.close(id, CloseReason.OVER_BUDGET);
+            return;
+        }
+        ErrorMessage overBudget = new ErrorMessage(ErrorCode.OVER_BUDGET, admission == FairDatabaseWork.Admission.USER_OVER_BUDGET
+                ? "At most " + fairness.userMessagesPerSecond() + " SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH"
+                        + " per second per user, across its connections; this one was dropped"
+                : "The server is busy; this message was dropped, send it again later");
+        inOrder(endpoint, () -> channel.send(id, overBudget));
+    }
+
+    /**
+     * Runs an answer that needs no database (a PONG, a STATUS report, an ERROR) at once, unless
+     * database-bound messages of the same connection are still queued: then after them, so that a
+     * connection's answers keep the order of its messages. Another user's work never delays it.
+     */
+    private void inOrder(Endpoint endpoint, Runnable answer) {
+        UserId user = endpoint.user;
+        if (user != null && endpoint.pendingDatabaseWork > 0) {
+            Endpoint.PENDING.incrementAndGet(endpoint);
+            if (databaseWork.submitInOrder(user, afterwardsDone(endpoint, answer))) {
+                return;
+            }
+            Endpoint.PENDING.decrementAndGet(endpoint);
+        }
+        answer.run();
+    }
+
+    private static Runnable afterwardsDone(Endpoint endpoint, Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } finally {
+                Endpoint.PENDING.decrementAndGet(endpoint);
+            }
+        };
+    }
+
     /** Answers RATE_LIMITED and returns true when the connection sent too many messages this second. */
-    private boolean rateLimited(ConnectionId id, MessageRate rate) {
-        if (rate.admit(System.nanoTime())) {
+    private boolean rateLimited(Endpoint endpoint) {
+        if (endpoint.rate.admit(ticker.getAsLong())) {
             return false;
         }
-        channel.send(id, new ErrorMessage(ErrorCode.RATE_LIMITED,
-                "At most " + settings.maxMessagesPerSecond() + " messages per second; this one was dropped"));
+        inOrder(endpoint, () -> channel.send(endpoint.id, new ErrorMessage(ErrorCode.RATE_LIMITED,
+                "At most " + settings.maxMessagesPerSecond() + " messages per second; this one was dropped")));
         return true;
     }
 
@@ -304,7 +478,8 @@ public final class JavalinWebSocketServer {
         HealthReport report = useCases.checkHealth().check();
         ObjectNode body = json.createObjectNode();
         body.put("status", report.healthy() ? "ok" : "unavailable");
-        report.databaseProblem().ifPresent(problem -> body.put("reason", problem));
+        // A fixed reason: the driver's message names hosts and users; the log has it (CheckHealthUseCase).
+        report.databaseProblem().ifPresent(problem -> body.put("reason", DATABASE_UNAVAILABLE));
         body.putObject("connections").put("connections", report.connections()).put("users", report.users());
         ctx.status(report.healthy() ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
     }
@@ -317,7 +492,7 @@ public final class JavalinWebSocketServer {
 
     /** 200 when the database answers and is migrated: the instance may be given clients. */
     private void ready(Context ctx) throws JsonProcessingException {
-        probeAnswer(ctx, useCases.checkHealth().check().databaseProblem());
+        probeAnswer(ctx, useCases.checkHealth().check().databaseProblem().map(problem -> DATABASE_UNAVAILABLE));
     }
 
     private void probeAnswer(Context ctx, Optional<String> problem) throws JsonProcessingException {

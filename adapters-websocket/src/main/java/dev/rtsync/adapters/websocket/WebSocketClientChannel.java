@@ -45,7 +45,11 @@ public final class WebSocketClientChannel implements ClientChannel {
     private final AtomicLong encodings = new AtomicLong();
     private volatile Encoded lastEncoded;
     private final Map<ConnectionId, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** The most characters of JSON waiting for one client by default: 4 MiB, about twenty of the largest INVALIDATEs. */
+    public static final long DEFAULT_MAX_QUEUED_CHARS = 4L * 1024 * 1024;
+
     private final int capacity;
+    private final long maxQueuedChars;
     private final Duration closeGrace;
     private final Telemetry telemetry;
     private final ScheduledExecutorService cutOffTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -59,6 +63,20 @@ public final class WebSocketClientChannel implements ClientChannel {
     }
 
     public WebSocketClientChannel(WebSocketSettings settings, Telemetry telemetry) {
+        this(settings, telemetry, DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    /**
+     * @param maxQueuedChars the most characters waiting for one client, besides the most messages:
+     *                       1,024 INVALIDATEs of 2,000 changes each would otherwise hold about 150 MB
+     *                       for one slow client. A client past either is closed as a slow consumer;
+     *                       one message is always accepted into an empty queue, whatever its size.
+     */
+    public WebSocketClientChannel(WebSocketSettings settings, Telemetry telemetry, long maxQueuedChars) {
+        if (maxQueuedChars < 1) {
+            throw new IllegalArgumentException("a client's queue must hold at least one character");
+        }
+        this.maxQueuedChars = maxQueuedChars;
         this.capacity = settings.outboundQueueCapacity();
         this.closeGrace = settings.closeGrace();
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
@@ -146,6 +164,7 @@ public final class WebSocketClientChannel implements ClientChannel {
         private final ConnectionId connection;
         private final Session session;
         private final ArrayDeque<String> queue = new ArrayDeque<>();
+        private long queuedChars;
         private boolean inFlight;
         private boolean draining;
         private CloseCode closing;
@@ -162,16 +181,20 @@ public final class WebSocketClientChannel implements ClientChannel {
                 if (closing != null) {
                     return false;
                 }
-                overflowed = queue.size() + (inFlight ? 1 : 0) >= capacity;
+                overflowed = queue.size() + (inFlight ? 1 : 0) >= capacity
+                        || (!queue.isEmpty() && queuedChars + text.length() > maxQueuedChars);
                 if (overflowed) {
                     queue.clear(); // nothing more goes to a client that does not read
+                    queuedChars = 0;
                     closing = CloseCode.SLOW_CONSUMER;
                 } else {
                     queue.add(text);
+                    queuedChars += text.length();
                 }
             }
             if (overflowed) {
-                LOG.warn("Connection {} did not read {} queued messages; closing it as a slow consumer", connection, capacity);
+                LOG.warn("Connection {} did not read its queued messages (at most {} messages or {} characters); closing it"
+                        + " as a slow consumer", connection, capacity, maxQueuedChars);
                 telemetry.slowClientCutOff();
                 scheduleCutOff();
                 drain();
@@ -194,6 +217,7 @@ public final class WebSocketClientChannel implements ClientChannel {
 
         synchronized void discard() {
             queue.clear();
+            queuedChars = 0;
             if (closing == null) {
                 closing = CloseCode.GOING_AWAY;
             }
@@ -210,6 +234,9 @@ public final class WebSocketClientChannel implements ClientChannel {
                         return;
                     }
                     next = closing == CloseCode.SLOW_CONSUMER ? null : queue.poll();
+                    if (next != null) {
+                        queuedChars -= next.length();
+                    }
                     if (next == null) {
                         if (closing == null || closeSent) {
                             return;
@@ -248,6 +275,7 @@ public final class WebSocketClientChannel implements ClientChannel {
             synchronized (this) {
                 inFlight = false;
                 queue.clear();
+                queuedChars = 0;
                 if (closing == null) {
                     closing = CloseCode.GOING_AWAY;
                 }

@@ -73,7 +73,7 @@ class OperationsEndpointsTest {
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(json(response.body())).isEqualTo(json(
-                "{\"status\":\"unavailable\",\"reason\":\"database reachable but 1 migration is pending\"}"));
+                "{\"status\":\"unavailable\",\"reason\":\"database unavailable\"}")); // the details are for the log
     }
 
     @Test
@@ -83,6 +83,20 @@ class OperationsEndpointsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(OperationsEndpoints.PROMETHEUS_TEXT);
         assertThat(response.body()).isEqualTo("rtsync_up 1\n");
+    }
+
+    @Test
+    void the_management_server_serves_metrics_on_a_port_of_its_own() throws Exception {
+        ManagementServer management = new ManagementServer("127.0.0.1", 0, () -> "rtsync_up 1\n").start();
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + management.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue(OperationsEndpoints.PROMETHEUS_TEXT);
+            assertThat(response.body()).isEqualTo("rtsync_up 1\n");
+        } finally {
+            management.stop();
+        }
     }
 
     @Test

@@ -4,8 +4,13 @@ import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
 import dev.rtsync.application.fake.InMemoryRtsync;
 import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.application.usecase.ClientUseCases;
+import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.application.usecase.ConnectUseCase;
+import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
+import dev.rtsync.application.usecase.SubscribeUseCase;
+import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
+import dev.rtsync.application.usecase.UnsubscribeUseCase;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
@@ -18,6 +23,8 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The real Javalin server on a free port, with every use case behind it in memory and tokens
@@ -49,15 +56,55 @@ final class ServerFixture implements AutoCloseable {
     /** With tokens checked by the given verifier (built on the fixture's clock), such as one with a JWKS. */
     ServerFixture(WebSocketSettings settings, SubscriptionLimits limits, ConnectionLimits connectionLimits,
                   Function<Clock, TokenVerifier> verifier) {
-        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings), limits, connectionLimits, CATALOG);
+        this(settings, FairnessSettings.DEFAULTS, System::nanoTime, limits, connectionLimits, verifier, UnaryOperator.identity(),
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    /** With a client's outbound queue bounded to {@code maxQueuedChars} characters of JSON. */
+    ServerFixture(WebSocketSettings settings, long maxQueuedChars) {
+        this(settings, FairnessSettings.DEFAULTS, System::nanoTime, new SubscriptionLimits(1_000, 10_000), ConnectionLimits.DEFAULTS,
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), UnaryOperator.identity(),
+                maxQueuedChars);
+    }
+
+    /** With the given budgets, for a test that must send more database-bound messages than the default allows. */
+    ServerFixture(WebSocketSettings settings, FairnessSettings fairness, SubscriptionLimits limits, ConnectionLimits connectionLimits) {
+        this(settings, fairness, System::nanoTime, limits, connectionLimits,
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), UnaryOperator.identity(),
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    /**
+     * With the given budgets and the ticker by which they and the message rate refill (a test that
+     * must not depend on the machine's speed stops time), and the store the database-bound use
+     * cases see, made from the in-memory one (a test's slow or blocking store).
+     */
+    ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker,
+                  UnaryOperator<SubscriptionStore> store) {
+        this(settings, fairness, ticker, new SubscriptionLimits(1_000, 10_000), CONNECTION_LIMITS,
+                clock -> new NimbusTokenVerifier(TestTokens.SECRET, Duration.ofSeconds(5), clock), store,
+                WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    private ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker, SubscriptionLimits limits,
+                          ConnectionLimits connectionLimits, Function<Clock, TokenVerifier> verifier,
+                          UnaryOperator<SubscriptionStore> storeOfUseCases, long maxQueuedChars) {
+        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, dev.rtsync.application.port.out.Telemetry.NONE, maxQueuedChars),
+                limits, connectionLimits, CATALOG);
         TokenVerifier tokens = verifier.apply(rtsync.clock);
         ClientUseCases base = rtsync.useCases;
+        SubscriptionStore store = storeOfUseCases.apply(rtsync.store);
+        DisconnectUseCase disconnect = store == rtsync.store ? base.disconnect() : new DisconnectUseCase(rtsync.registry, store);
         ClientUseCases useCases = new ClientUseCases(
                 new ConnectUseCase(tokens, rtsync.registry, rtsync.clients, rtsync.clock),
-                base.subscribe(), base.unsubscribe(), base.unsubscribeAll(), base.ping(),
-                new RefreshTokenUseCase(tokens, rtsync.registry, rtsync.clients, base.disconnect()),
-                base.status(), base.disconnect(), base.checkHealth());
-        server = new JavalinWebSocketServer(settings, useCases, rtsync.clients).start();
+                store == rtsync.store ? base.subscribe()
+                        : new SubscribeUseCase(rtsync.registry, store, rtsync.clients, limits, CATALOG),
+                store == rtsync.store ? base.unsubscribe() : new UnsubscribeUseCase(rtsync.registry, store),
+                store == rtsync.store ? base.unsubscribeAll() : new UnsubscribeAllUseCase(rtsync.registry, store),
+                base.ping(),
+                new RefreshTokenUseCase(tokens, rtsync.registry, rtsync.clients, disconnect),
+                base.status(), disconnect, base.checkHealth());
+        server = new JavalinWebSocketServer(settings, fairness, useCases, rtsync.clients, OperationsEndpoints.NONE, ticker).start();
     }
 
     Instant now() {

@@ -69,7 +69,9 @@ class SocketFuzzTest {
         root.addAppender(logs);
         WebSocketSettings settings = ServerFixture.testSettings().withMaxMessageBytes(MAX_MESSAGE_BYTES)
                 .withMaxMessagesPerSecond(10_000_000);
-        try (ServerFixture fixture = new ServerFixture(settings, new SubscriptionLimits(1_000, 10_000_000), ConnectionLimits.DEFAULTS)) {
+        // Budgets out of the way too: the fuzz checks each frame's own answer, not the budgets (FairnessTest's subject).
+        FairnessSettings unlimited = new FairnessSettings(10_000_000, 10_000_000, 2);
+        try (ServerFixture fixture = new ServerFixture(settings, unlimited, new SubscriptionLimits(1_000, 10_000_000), ConnectionLimits.DEFAULTS)) {
             List<FuzzConnection> connections = new ArrayList<>();
             for (int c = 0; c < CONNECTIONS; c++) {
                 connections.add(FuzzConnection.open(fixture.uri(fixture.tokenFor(ServerFixture.newUser()))));

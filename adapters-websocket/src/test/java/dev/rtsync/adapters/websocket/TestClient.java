@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.fail;
 /** A browser stand-in: the JDK's WebSocket client, collecting every text message it receives. */
 final class TestClient implements WebSocket.Listener, AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Generous: it bounds only a failing test, and a loaded two-core machine can stall for seconds. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

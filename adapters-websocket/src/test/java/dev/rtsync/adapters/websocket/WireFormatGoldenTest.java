@@ -65,6 +65,9 @@ class WireFormatGoldenTest {
                 Arguments.of("pong.json", new ServerMessage.Pong()),
                 Arguments.of("token-expiring-soon.json", new ServerMessage.TokenExpiringSoon(300)),
                 Arguments.of("error.json", new ServerMessage.ErrorMessage(ErrorCode.AUTH_FAILED, "Invalid token")),
+                Arguments.of("error-over-budget.json", new ServerMessage.ErrorMessage(ErrorCode.OVER_BUDGET,
+                        "At most 20 SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH per second per user,"
+                                + " across its connections; this one was dropped")),
                 Arguments.of("status-report.json", new ServerMessage.StatusReport(
                         new ConnectionId("6f1c2a4e-9b7d-4c3e-8a52-1d0e7f3b9c21"), 3, 1742)));
     }

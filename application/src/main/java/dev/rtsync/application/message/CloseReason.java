@@ -13,6 +13,8 @@ public enum CloseReason {
     TOO_MANY_CONNECTIONS,
     /** The client did not read its messages fast enough and its queue overflowed. */
     SLOW_CONSUMER,
+    /** The client kept sending database-bound messages over its budget after being told so. */
+    OVER_BUDGET,
     /** The instance is shutting down; reconnect, possibly to another instance. */
     SHUTTING_DOWN,
     /**

@@ -33,6 +33,12 @@ public enum ErrorCode {
     MESSAGE_TOO_LARGE("Message too large"),
     /** The client sends faster than allowed. */
     RATE_LIMITED("Too many messages"),
+    /**
+     * The user's budget of database-bound messages (SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL,
+     * TOKEN_REFRESH, across all its connections) or the server's is spent: the message was dropped;
+     * send it again later. A connection that keeps sending over budget is closed with 4029.
+     */
+    OVER_BUDGET("Too many database-bound messages"),
     /** The database cannot be reached; retry later. */
     UNAVAILABLE("Service temporarily unavailable"),
     /** A bug on the server; the connection stays open. */

@@ -56,11 +56,12 @@ public final class ConnectUseCase {
 
     public ConnectResult connect(ConnectCommand command) {
         if (command.token().isBlank()) {
-            return refuse(command.connection(), ErrorCode.AUTH_FAILED, "Missing token", CloseReason.AUTH_FAILED);
+            return refuse(command.connection(), ErrorCode.AUTH_FAILED, "Missing token", "Missing token", CloseReason.AUTH_FAILED);
         }
         return switch (tokens.verify(command.token())) {
-            case TokenVerification.Rejected rejected ->
-                    refuse(command.connection(), ErrorCode.AUTH_FAILED, "Invalid token: " + rejected.reason(), CloseReason.AUTH_FAILED);
+            // The client learns only that the token was refused; why (expired, bad signature…) goes to the log.
+            case TokenVerification.Rejected rejected -> refuse(command.connection(), ErrorCode.AUTH_FAILED,
+                    ErrorCode.AUTH_FAILED.defaultMessage(), "Invalid token: " + rejected.reason(), CloseReason.AUTH_FAILED);
             case TokenVerification.Verified verified -> admit(command.connection(), verified);
         };
     }
@@ -70,14 +71,14 @@ public final class ConnectUseCase {
         return switch (registry.register(connection)) {
             case ADMITTED -> new ConnectResult.Connected(connection);
             case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,
-                    "Too many connections for this user", CloseReason.TOO_MANY_CONNECTIONS);
-            case TOO_MANY_IN_TOTAL -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,
+                    "Too many connections for this user", "Too many connections for this user", CloseReason.TOO_MANY_CONNECTIONS);
+            case TOO_MANY_IN_TOTAL -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS, "Server is at its connection limit, retry later",
                     "Server is at its connection limit, retry later", CloseReason.TOO_MANY_CONNECTIONS);
         };
     }
 
-    private ConnectResult refuse(ConnectionId id, ErrorCode code, String reason, CloseReason closeReason) {
-        clients.send(id, new ErrorMessage(code, reason));
+    private ConnectResult refuse(ConnectionId id, ErrorCode code, String toClient, String reason, CloseReason closeReason) {
+        clients.send(id, new ErrorMessage(code, toClient));
         clients.close(id, closeReason);
         return new ConnectResult.Refused(code, reason);
     }

@@ -30,13 +30,31 @@ public final class DisconnectUseCase {
         }
     }
 
+    /** How many closed connections' rows are remembered for removal at most, by default. */
+    public static final int DEFAULT_MAX_UNREMOVED = 100_000;
+
     private final ConnectionRegistry registry;
     private final SubscriptionStore store;
+    private final int maxUnremoved;
     private final Set<ConnectionId> unremoved = ConcurrentHashMap.newKeySet();
 
     public DisconnectUseCase(ConnectionRegistry registry, SubscriptionStore store) {
+        this(registry, store, DEFAULT_MAX_UNREMOVED);
+    }
+
+    /**
+     * @param maxUnremoved the most closed connections whose rows are remembered while the store is
+     *                     unreachable. Past it (a long outage with heavy churn) a connection's rows
+     *                     stay until this instance's next start or graceful stop, which removes all of
+     *                     its rows; memory stays bounded either way, and stale rows never reach a client.
+     */
+    public DisconnectUseCase(ConnectionRegistry registry, SubscriptionStore store, int maxUnremoved) {
+        if (maxUnremoved < 1) {
+            throw new IllegalArgumentException("at least one closed connection must be remembered");
+        }
         this.registry = registry;
         this.store = store;
+        this.maxUnremoved = maxUnremoved;
     }
 
     /** Returns the connection that closed, or empty when it was not open (a second close is harmless). */
@@ -47,9 +65,14 @@ public final class DisconnectUseCase {
             try {
                 store.removeConnection(connection.id());
             } catch (StorageUnavailableException e) {
-                unremoved.add(connection.id());
-                LOG.log(Level.WARNING, "Could not remove the stored subscriptions of {0} now; retrying: {1}",
-                        connection.id(), e.getMessage());
+                if (unremoved.size() < maxUnremoved) {
+                    unremoved.add(connection.id());
+                    LOG.log(Level.WARNING, "Could not remove the stored subscriptions of {0} now; retrying: {1}",
+                            connection.id(), e.getMessage());
+                } else {
+                    LOG.log(Level.WARNING, "Could not remove the stored subscriptions of {0}, and {1} closed connections"
+                            + " already wait for removal: they stay until this instance restarts", connection.id(), maxUnremoved);
+                }
             }
         });
         return removed;

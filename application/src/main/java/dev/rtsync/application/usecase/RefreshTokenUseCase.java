@@ -69,16 +69,18 @@ public final class RefreshTokenUseCase {
         }
         Connection connection = found.get();
         return switch (tokens.verify(command.token())) {
-            case TokenVerification.Rejected rejected -> refuse(connection, "Invalid token: " + rejected.reason());
+            case TokenVerification.Rejected rejected ->
+                    refuse(connection, ErrorCode.AUTH_FAILED.defaultMessage(), "Invalid token: " + rejected.reason());
             case TokenVerification.Verified verified ->
                     connection.refreshToken(verified.user(), verified.expiresAt()) == TokenRefreshOutcome.REFRESHED
                             ? new RefreshResult.Refreshed(verified.expiresAt())
-                            : refuse(connection, "Token belongs to another user");
+                            : refuse(connection, "Token belongs to another user", "Token belongs to another user");
         };
     }
 
-    private RefreshResult refuse(Connection connection, String reason) {
-        clients.send(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, reason));
+    /** @param toClient a fixed text: why a token was refused (expired, bad signature…) is for the log, not the sender */
+    private RefreshResult refuse(Connection connection, String toClient, String reason) {
+        clients.send(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, toClient));
         // Forget the connection before closing it, so that whoever sees the close sees it gone.
         disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
         clients.close(connection.id(), CloseReason.AUTH_FAILED);

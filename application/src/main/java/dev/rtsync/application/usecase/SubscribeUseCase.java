@@ -148,9 +148,25 @@ public final class SubscribeUseCase {
                 connection.unsubscribe(code, accepted.added());
                 return reject(connection, ErrorMessage.of(ErrorCode.UNAVAILABLE));
             }
+            if (registry.find(connection.id()).isEmpty()) {
+                // The server closed the connection meanwhile (token expiry, slow consumer), and its
+                // clean-up may have run before these rows were written: take them out again. The
+                // clean-up removes the connection from the registry before its rows, so one of the
+                // two always sees the other.
+                removeQuietly(connection, code, accepted);
+                return new SubscribeResult.NotConnected();
+            }
         }
         clients.send(connection.id(), answer);
         return new SubscribeResult.Subscribed(accepted.requested());
+    }
+
+    private void removeQuietly(Connection connection, EntityCode code, SubscribeOutcome.Accepted accepted) {
+        try {
+            store.remove(connection.id(), code, accepted.added());
+        } catch (StorageUnavailableException e) {
+            // The instance removes its rows at its next start or stop; nothing else can be done now.
+        }
     }
 
     private SubscribeResult reject(Connection connection, ErrorMessage error) {

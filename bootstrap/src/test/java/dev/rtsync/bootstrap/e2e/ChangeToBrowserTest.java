@@ -8,7 +8,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,18 +55,16 @@ class ChangeToBrowserTest {
     }
 
     @Test
-    void an_update_reaches_the_subscribed_browser_as_invalidate_well_under_a_second() {
+    void an_update_reaches_the_subscribed_browser_as_invalidate() {
         List<UUID> projects = List.of(api.createProject(alice, "a"), api.createProject(alice, "b"), api.createProject(alice, "c"));
         awaitLogDelivered();
         try (Browser tab = rtsync.openTab(alice)) {
             assertThat(tab.subscribe("project", projects)).isEqualTo(3);
 
-            long committedAt = System.nanoTime();
+            // How soon it arrives is the benchmarks' `latency` scenario's figure, not this test's.
             api.renameProject(alice, projects.get(1), "renamed");
             Browser.Received invalidate = tab.next("INVALIDATE");
 
-            long latencyMillis = TimeUnit.NANOSECONDS.toMillis(invalidate.atNanos() - committedAt);
-            assertThat(latencyMillis).as("commit to INVALIDATE").isLessThan(500);
             JsonNode payload = invalidate.payload();
             assertThat(payload.path("entityCode").asText()).isEqualTo("project");
             assertThat(payload.path("changes")).hasSize(1);

@@ -76,6 +76,7 @@ class DatabaseOutageTest {
         environment.put("RTSYNC_MIGRATE_ON_START", "false");
         environment.put("JWT_SECRET", Instances.SECRET);
         environment.put("PUBSUB_PORT", "0");
+        environment.put("RTSYNC_MANAGEMENT_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", "outage");
         environment.put("RTSYNC_FALLBACK_POLL", "1s");
         service = Rtsync.start(RtsyncConfig.fromEnvironment(environment), Clock.systemUTC());

@@ -33,6 +33,7 @@ final class Instances {
         environment.put("RTSYNC_MIGRATE_ON_START", "false");
         environment.put("JWT_SECRET", SECRET);
         environment.put("PUBSUB_PORT", "0");
+        environment.put("RTSYNC_MANAGEMENT_PORT", "0");
         environment.put("RTSYNC_INSTANCE_ID", instanceId);
         environment.put("RTSYNC_SHUTDOWN_TIMEOUT", "10s");
         environment.put("RTSYNC_TYPE_SUBSCRIPTIONS", "task");

@@ -36,6 +36,13 @@ class OperationsTest {
     private final UUID alice = UUID.randomUUID();
 
     @Test
+    void the_metrics_are_on_the_management_port_and_not_on_the_browsers_port() throws Exception {
+        assertThat(rtsync.managementPort()).isNotEqualTo(rtsync.port());
+        assertThat(get(rtsync.port(), "/metrics").statusCode()).isEqualTo(404);
+        assertThat(get(rtsync.managementPort(), "/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void the_metrics_move_when_a_browser_subscribes_and_receives_a_committed_change() {
         UUID project = api.createProject(alice, "watched");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.logRowsWithStatus("pending") == 0);
@@ -99,7 +106,7 @@ class OperationsTest {
 
     private Map<String, Double> scrape() {
         try {
-            HttpResponse<String> response = get("/metrics");
+            HttpResponse<String> response = get(rtsync.managementPort(), "/metrics");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
@@ -117,7 +124,11 @@ class OperationsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rtsync.port() + path))
+        return get(rtsync.port(), path);
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Browser.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -37,6 +37,7 @@ class PackagedJarIT {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
             builder.environment().putAll(Instances.environment(database, "packaged-jar"));
             builder.environment().put("PUBSUB_PORT", Integer.toString(port));
+            builder.environment().put("RTSYNC_MANAGEMENT_PORT", "0");
             builder.redirectErrorStream(true).redirectOutput(log.toFile());
             Process process = builder.start();
             try {

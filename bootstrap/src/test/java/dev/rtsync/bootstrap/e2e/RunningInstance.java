@@ -45,6 +45,10 @@ final class RunningInstance implements BeforeEachCallback, AfterEachCallback {
         return service.port();
     }
 
+    int managementPort() {
+        return service.managementPort();
+    }
+
     /** A browser tab of {@code user}, holding a valid token. */
     Browser openTab(UUID user) {
         return Browser.open(port(), Instances.token(user));

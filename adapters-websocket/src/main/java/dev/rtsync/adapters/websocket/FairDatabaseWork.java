@@ -1,0 +1,215 @@
+package dev.rtsync.adapters.websocket;
+
+import dev.rtsync.domain.UserId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs the database-bound messages of every user off the socket threads, fairly. Each user has a
+ * lane: its budget and its queue. A few worker threads take the lanes in turn, one message at a
+ * time, and never run two messages of one user at once, so a user's messages run in the order
+ * they came and one user can occupy at most one worker, however many connections it floods from.
+ * Admission is bounded three ways: the user's budget, the instance's budget and the length of
+ * the queues ({@link FairnessSettings}).
+ *
+ * <p>Clean-up work (a closed connection's rows) is queued in the user's lane without a budget, so
+ * it runs after every message that connection sent before it closed: a SUBSCRIBE cannot add rows
+ * after its connection's rows were removed.
+ */
+final class FairDatabaseWork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FairDatabaseWork.class);
+    private static final long SWEEP_MILLIS = 1_000;
+
+    /** What became of a message offered to {@link #submit}. */
+    enum Admission { QUEUED, USER_OVER_BUDGET, SERVER_OVER_BUDGET }
+
+    private final FairnessSettings settings;
+    private final LongSupplier ticker;
+    private final TokenBucket instanceBudget;
+    private final int maxQueued;
+    private final Map<UserId, Lane> lanes = new HashMap<>();      // guarded by this
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();    // lanes with work and no running message; guarded by this
+    private final Set<Lane> resting = new HashSet<>();            // lanes without connections, kept until their budget refills
+    private final List<Thread> workers = new ArrayList<>();
+    private int queued;                                           // guarded by this
+    private long sweptAt = System.nanoTime();                     // guarded by this
+    private boolean stopping;                                     // guarded by this
+
+    FairDatabaseWork(FairnessSettings settings, LongSupplier ticker) {
+        this.settings = settings;
+        this.ticker = ticker;
+        this.instanceBudget = new TokenBucket(settings.messagesPerSecond(), settings.messagesPerSecond(), ticker);
+        this.maxQueued = settings.messagesPerSecond();
+        for (int i = 0; i < settings.workers(); i++) {
+            Thread worker = Thread.ofPlatform().name("rtsync-db-work-" + i).daemon(true).unstarted(this::work);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    /** A connection of the user opened: its lane lives at least as long as the connection. */
+    synchronized void opened(UserId user) {
+        Lane lane = lanes.computeIfAbsent(user, Lane::new);
+        lane.connections++;
+        resting.remove(lane);
+    }
+
+    /** A connection of the user closed; {@code cleanUp} runs after every message it queued, without a budget. */
+    void closed(UserId user, Runnable cleanUp) {
+        synchronized (this) {
+            Lane lane = lanes.get(user);
+            if (lane != null && !stopping) {
+                lane.connections--;
+                enqueue(lane, cleanUp);
+                return;
+            }
+        }
+        cleanUp.run(); // stopped, or never opened: nothing can run after it
+    }
+
+    /**
+     * Queues, without a budget, a message that must be answered after the database-bound ones its
+     * connection sent before it (a PING behind a SUBSCRIBE). Refused only when the user's queue holds
+     * twice its burst: a connection that pings that much may have its PONG early.
+     */
+    synchronized boolean submitInOrder(UserId user, Runnable message) {
+        Lane lane = lanes.get(user);
+        if (lane == null || stopping || lane.queue.size() >= 2 * settings.userBurst()) {
+            return false;
+        }
+        enqueue(lane, message);
+        return true;
+    }
+
+    /** Queues the message of the user's connection unless a budget or a queue is full. */
+    synchronized Admission submit(UserId user, Runnable message) {
+        Lane lane = lanes.get(user);
+        if (lane == null || stopping) {
+            return Admission.SERVER_OVER_BUDGET;
+        }
+        if (lane.queue.size() >= settings.userBurst() || !lane.budget.tryTake()) {
+            return Admission.USER_OVER_BUDGET;
+        }
+        if (queued >= maxQueued || !instanceBudget.tryTake()) {
+            return Admission.SERVER_OVER_BUDGET;
+        }
+        enqueue(lane, message);
+        return Admission.QUEUED;
+    }
+
+    private void enqueue(Lane lane, Runnable task) {
+        if (lane.queue.isEmpty() && !lane.running) {
+            ready.add(lane);
+        }
+        lane.queue.add(task);
+        queued++;
+        notify();
+    }
+
+    /** How many messages wait for a worker, for tests and telemetry. */
+    synchronized int queued() {
+        return queued;
+    }
+
+    /** How many users have a lane, for tests: lanes of users gone are forgotten once their budget refills. */
+    synchronized int lanes() {
+        return lanes.size();
+    }
+
+    private void work() {
+        while (true) {
+            Lane lane;
+            Runnable task;
+            synchronized (this) {
+                while (ready.isEmpty() && !stopping) {
+                    try {
+                        wait(SWEEP_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sweepNowAndThen();
+                }
+                sweepNowAndThen();
+                if (ready.isEmpty()) {
+                    return; // stopping, and nothing is left
+                }
+                lane = ready.poll();
+                task = lane.queue.poll();
+                lane.running = true;
+                queued--;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("A database-bound message of user {} failed", lane.user, e);
+            }
+            synchronized (this) {
+                lane.running = false;
+                if (!lane.queue.isEmpty()) {
+                    ready.add(lane); // to the back: every other user with work goes first
+                } else if (lane.connections == 0) {
+                    resting.add(lane);
+                }
+            }
+        }
+    }
+
+    /** Forgets, about once a second, the idle lanes of users without connections whose budget has refilled. */
+    private void sweepNowAndThen() {
+        long now = System.nanoTime();
+        if (now - sweptAt < SWEEP_MILLIS * 1_000_000) {
+            return;
+        }
+        sweptAt = now;
+        resting.removeIf(lane -> {
+            boolean forget = lane.connections == 0 && lane.queue.isEmpty() && !lane.running && lane.budget.isFull();
+            if (forget) {
+                lanes.remove(lane.user);
+            }
+            return forget || lane.connections > 0;
+        });
+    }
+
+    /** Runs what is queued, for at most {@code grace}, then stops the workers. */
+    void stop(Duration grace) {
+        synchronized (this) {
+            stopping = true;
+            notifyAll();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread worker : workers) {
+            try {
+                worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            worker.interrupt();
+        }
+    }
+
+    /** One user's budget and queue. */
+    private final class Lane {
+        final UserId user;
+        final TokenBucket budget;
+        final ArrayDeque<Runnable> queue = new ArrayDeque<>(4);
+        int connections;
+        boolean running;
+
+        Lane(UserId user) {
+            this.user = user;
+            this.budget = new TokenBucket(settings.userMessagesPerSecond(), settings.userBurst(), ticker);
+        }
+    }
+}

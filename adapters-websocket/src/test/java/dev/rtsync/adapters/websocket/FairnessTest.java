@@ -1,0 +1,235 @@
+package dev.rtsync.adapters.websocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rtsync.application.port.out.SubscriptionStore;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.Subscription;
+import dev.rtsync.domain.UserId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 14, point 1: the budgets of database-bound messages, per user across its connections and
+ * per instance, and the workers that run those messages off the socket threads. Time stands still
+ * unless a test moves it (the server's ticker is the test's), so no assertion depends on how fast
+ * the machine is.
+ */
+class FairnessTest {
+
+    private static final String PING = "{\"type\":\"PING\"}";
+    /** Two a second with a burst of ten; the instance's budget is far above. */
+    private static final FairnessSettings TWO_PER_SECOND = new FairnessSettings(2, 1_000, 2);
+
+    private final AtomicLong now = new AtomicLong();
+
+    private static String subscribe(EntityId... ids) {
+        List<String> quoted = new ArrayList<>();
+        for (EntityId id : ids) {
+            quoted.add("\"" + id + "\"");
+        }
+        return "{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":[" + String.join(",", quoted) + "]}}";
+    }
+
+    private static EntityId newId() {
+        return new EntityId(UUID.randomUUID());
+    }
+
+    private static String typeAndCode(JsonNode message) {
+        return message.path("type").asText() + message.path("payload").path("code").asText("");
+    }
+
+    @Test
+    void a_users_budget_counts_the_messages_of_all_its_connections_and_leaves_other_users_alone() {
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, UnaryOperator.identity())) {
+            UserId alice = ServerFixture.newUser();
+            TestClient first = fixture.connect(alice);
+            TestClient second = fixture.connect(alice);
+            TestClient bob = fixture.connect(ServerFixture.newUser());
+
+            for (int i = 0; i < 6; i++) {
+                first.send(subscribe(newId()));
+                second.send(subscribe(newId()));
+            }
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                answers.add(typeAndCode(first.next()));
+                answers.add(typeAndCode(second.next()));
+            }
+            assertThat(answers).filteredOn("SUBSCRIBED"::equals).as("the burst of 10, shared by both connections").hasSize(10);
+            assertThat(answers).filteredOn("ERROROVER_BUDGET"::equals).hasSize(2);
+
+            bob.send(subscribe(newId()));
+            assertThat(bob.next().path("type").asText()).as("another user's budget is its own").isEqualTo("SUBSCRIBED");
+
+            first.send(subscribe(newId()));
+            assertThat(first.expectError("OVER_BUDGET").path("payload").path("message").asText())
+                    .isEqualTo("At most 2 SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH per second per user,"
+                            + " across its connections; this one was dropped");
+            first.assertAlive(); // PING is not database-bound: never over budget
+
+            now.addAndGet(Duration.ofSeconds(1).toNanos()); // two more
+            first.send(subscribe(newId()));
+            second.send(subscribe(newId()));
+            assertThat(first.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            assertThat(second.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            second.send(subscribe(newId()));
+            second.expectError("OVER_BUDGET");
+        }
+    }
+
+    @Test
+    void past_the_instances_budget_every_user_is_told_the_server_is_busy() {
+        FairnessSettings instanceOfTwelve = new FairnessSettings(2, 12, 2);
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), instanceOfTwelve, now::get, UnaryOperator.identity());
+             TestClient alice = fixture.connect(ServerFixture.newUser());
+             TestClient bob = fixture.connect(ServerFixture.newUser())) {
+            for (int i = 0; i < 10; i++) {
+                alice.send(subscribe(newId()));
+                assertThat(alice.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            }
+            bob.send(subscribe(newId()));
+            bob.send(subscribe(newId()));
+            assertThat(bob.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            assertThat(bob.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            bob.send(subscribe(newId()));
+            assertThat(bob.expectError("OVER_BUDGET").path("payload").path("message").asText())
+                    .isEqualTo("The server is busy; this message was dropped, send it again later");
+        }
+    }
+
+    @Test
+    void a_connection_that_keeps_sending_over_budget_is_closed_with_4029_and_its_rows_go() {
+        WebSocketSettings settings = ServerFixture.testSettings().withMaxMessagesPerSecond(10_000);
+        try (ServerFixture fixture = new ServerFixture(settings, TWO_PER_SECOND, now::get, UnaryOperator.identity());
+             TestClient flooder = fixture.connect(ServerFixture.newUser());
+             TestClient other = fixture.connect(ServerFixture.newUser())) {
+            for (int i = 0; i < 10; i++) {
+                flooder.send(subscribe(newId()));
+                assertThat(flooder.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            }
+            for (int i = 0; i < FairnessSettings.STRIKES_BEFORE_CLOSE; i++) {
+                flooder.send(subscribe(newId()));
+                flooder.expectError("OVER_BUDGET");
+            }
+            flooder.send(subscribe(newId()));
+
+            assertThat(flooder.awaitClose()).isEqualTo(4029);
+            assertThat(flooder.closeReason()).isEqualTo("Over budget");
+            await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.registry.connectionCount() == 1);
+            assertThat(fixture.rtsync.subscriptionRows.size()).as("the flooder's 10 rows").isZero();
+            other.assertAlive();
+        }
+    }
+
+    @Test
+    void while_one_users_database_work_is_stuck_other_users_are_served_and_its_answers_keep_their_order() throws Exception {
+        UserId stuckUser = ServerFixture.newUser();
+        BlockingStore blocking = new BlockingStore(stuckUser);
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, blocking::around);
+             TestClient stuck = fixture.connect(stuckUser);
+             TestClient stucksOtherTab = fixture.connect(stuckUser);
+             TestClient other = fixture.connect(ServerFixture.newUser())) {
+            stuck.send(subscribe(newId()));
+            assertThat(blocking.entered.await(20, TimeUnit.SECONDS)).as("the stuck user's SUBSCRIBE reached the store").isTrue();
+            stuck.send(subscribe(newId())); // waits behind its own first one
+            stuck.send(PING);               // and so does its PING: answers keep the order of the messages
+
+            other.assertAlive();
+            other.send(subscribe(newId()));
+            assertThat(other.next().path("type").asText()).as("another user's SUBSCRIBE, on the other worker").isEqualTo("SUBSCRIBED");
+            stucksOtherTab.assertAlive(); // a connection with nothing queued is answered at once
+            assertThat(stuck.pendingMessages()).isZero();
+
+            blocking.release.countDown();
+            assertThat(stuck.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            assertThat(stuck.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            assertThat(stuck.next().path("type").asText()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void a_connection_that_closes_while_its_subscribe_waits_for_the_store_leaves_no_rows() throws Exception {
+        UserId stuckUser = ServerFixture.newUser();
+        BlockingStore blocking = new BlockingStore(stuckUser);
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, blocking::around)) {
+            TestClient stuck = fixture.connect(stuckUser);
+            stuck.send(subscribe(newId()));
+            assertThat(blocking.entered.await(20, TimeUnit.SECONDS)).isTrue();
+            stuck.send(subscribe(newId(), newId())); // queued behind the first
+            stuck.close();
+            await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.clients.openSessions() == 0);
+
+            blocking.release.countDown();
+            await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.registry.connectionCount() == 0);
+            assertThat(fixture.rtsync.subscriptionRows.size()).isZero();
+        }
+    }
+
+    /** The in-memory store, except that the first add of one user waits until the test releases it. */
+    private static final class BlockingStore {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final UserId user;
+
+        BlockingStore(UserId user) {
+            this.user = user;
+        }
+
+        SubscriptionStore around(SubscriptionStore store) {
+            return new SubscriptionStore() {
+                @Override
+                public void add(ConnectionId connection, UserId owner, EntityCode code, Collection<EntityId> ids) {
+                    if (owner.equals(user) && entered.getCount() > 0) {
+                        entered.countDown();
+                        try {
+                            release.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    store.add(connection, owner, code, ids);
+                }
+
+                @Override
+                public void remove(ConnectionId connection, EntityCode code, Collection<EntityId> ids) {
+                    store.remove(connection, code, ids);
+                }
+
+                @Override
+                public void removeEntityCode(ConnectionId connection, EntityCode code) {
+                    store.removeEntityCode(connection, code);
+                }
+
+                @Override
+                public void removeConnection(ConnectionId connection) {
+                    store.removeConnection(connection);
+                }
+
+                @Override
+                public int removeAllOfThisInstance() {
+                    return store.removeAllOfThisInstance();
+                }
+
+                @Override
+                public Set<Subscription> subscriptionsOf(ConnectionId connection) {
+                    return store.subscriptionsOf(connection);
+                }
+            };
+        }
+    }
+}
