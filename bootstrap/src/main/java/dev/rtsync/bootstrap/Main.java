@@ -56,7 +56,9 @@ public final class Main {
                         + "'. Usage: java -jar rtsync.jar [token <user-uuid> [lifetime] | probe live|ready]");
                 return EXIT_CONFIGURATION;
             }
-            serve(RtsyncConfig.fromEnvironment(environment));
+            RtsyncConfig config = RtsyncConfig.fromEnvironment(environment);
+            HeapReturn.apply();
+            serve(config);
             return 0;
         } catch (ConfigurationException e) {
             err.println("rtsync: " + e.getMessage());
