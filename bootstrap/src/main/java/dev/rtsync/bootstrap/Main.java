@@ -61,7 +61,9 @@ public final class Main {
                         + DatabaseCommands.USAGE + "]");
                 return EXIT_CONFIGURATION;
             }
-            serve(RtsyncConfig.fromEnvironment(environment));
+            RtsyncConfig config = RtsyncConfig.fromEnvironment(environment);
+            HeapReturn.apply();
+            serve(config);
             return 0;
         } catch (ConfigurationException e) {
             err.println("rtsync: " + e.getMessage());
