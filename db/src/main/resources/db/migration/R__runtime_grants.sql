@@ -36,6 +36,9 @@ BEGIN
         EXECUTE format('REVOKE DELETE ON app.logging FROM %I', $1);
     END IF;
     EXECUTE format('GRANT SELECT, INSERT, DELETE ON app.rxdb_subscription TO %I', $1);
+    -- Only so that the clean-up after a dead instance can lock the rows it removes (FOR UPDATE
+    -- SKIP LOCKED needs UPDATE on some column); the service never updates a subscription.
+    EXECUTE format('GRANT UPDATE (subscribed_at) ON app.rxdb_subscription TO %I', $1);
     -- DELETE: a living instance removes a dead one's reader position and subscriptions (ADR 0013).
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON app.rtsync_reader TO %I', $1);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON app.rtsync_instance TO %I', $1);

@@ -26,6 +26,7 @@ public final class RuntimePrivileges {
             new Need("UPDATE (sync_status, sync_processed_ts) on app.logging",
                     columns("app.logging", "sync_status, sync_processed_ts", "UPDATE")),
             new Need("SELECT, INSERT, DELETE on app.rxdb_subscription", table("app.rxdb_subscription", "SELECT", "INSERT", "DELETE")),
+            new Need("UPDATE (subscribed_at) on app.rxdb_subscription", columns("app.rxdb_subscription", "subscribed_at", "UPDATE")),
             new Need("SELECT, INSERT, UPDATE, DELETE on app.rtsync_reader", table("app.rtsync_reader", "SELECT", "INSERT", "UPDATE", "DELETE")),
             new Need("SELECT, INSERT, UPDATE, DELETE on app.rtsync_instance", table("app.rtsync_instance", "SELECT", "INSERT", "UPDATE", "DELETE")),
             new Need("SELECT on app.flyway_schema_history", table("app.flyway_schema_history", "SELECT")),
