@@ -25,24 +25,28 @@ final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final StringBuffer output = new StringBuffer();
 
-    private ServiceProcess(Process process, int port) {
+    private ServiceProcess(Process process, int port, int managementPort) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     static ServiceProcess start(Map<String, String> environment) {
         int port = freePort();
+        int managementPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "dev.rtsync.bootstrap.Main"));
         builder.environment().putAll(environment);
         builder.environment().put("PUBSUB_PORT", Integer.toString(port));
+        builder.environment().put("RTSYNC_MANAGEMENT_PORT", Integer.toString(managementPort));
         builder.redirectErrorStream(true);
         try {
-            ServiceProcess service = new ServiceProcess(builder.start(), port);
+            ServiceProcess service = new ServiceProcess(builder.start(), port, managementPort);
             service.awaitOutput("ready on port", Duration.ofSeconds(60));
             return service;
         } catch (IOException e) {
@@ -52,6 +56,11 @@ final class ServiceProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** Where {@code /metrics} is served. */
+    int managementPort() {
+        return managementPort;
     }
 
     String output() {
