@@ -301,14 +301,16 @@ public final class Rtsync implements AutoCloseable {
         LOG.info("Stopping rtsync instance {}", instanceId);
         housekeeping.shutdownNow();
         liveness.shutdownNow();
-        runSafely(server::stop);
-        runSafely(() -> LOG.info("Removed {} subscription rows of instance {}", store.removeAllOfThisInstance(), instanceId));
+        // The watcher first: delivering to connections that are being closed would only mark those
+        // rows failed, and every client reconnects and refetches anyway. It stores its position as it ends.
         watcher.interrupt();
         try {
             watcher.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runSafely(server::stop);
+        runSafely(() -> LOG.info("Removed {} subscription rows of instance {}", store.removeAllOfThisInstance(), instanceId));
         // Last, with no connection left: the others remove this instance's reader position at once.
         runSafely(keepAlive::leave);
         closeAll(toCloseInReverse);
