@@ -355,14 +355,7 @@ class InstancesComeAndGoTest {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .timeout(Browser.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, Double> series = new HashMap<>();
-            for (String line : response.body().split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    int split = line.lastIndexOf(' ');
-                    series.put(line.substring(0, split), Double.parseDouble(line.substring(split + 1)));
-                }
-            }
-            return series;
+            return PrometheusText.parse(response.body());
         } catch (Exception e) {
             throw new AssertionError("scraping /metrics failed", e);
         }

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,14 +109,7 @@ class OperationsTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
-            Map<String, Double> series = new HashMap<>();
-            for (String line : response.body().split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    int split = line.lastIndexOf(' ');
-                    series.put(line.substring(0, split), Double.parseDouble(line.substring(split + 1)));
-                }
-            }
-            return series;
+            return PrometheusText.parse(response.body());
         } catch (Exception e) {
             throw new AssertionError("scraping /metrics failed", e);
         }
