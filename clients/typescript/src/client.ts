@@ -170,6 +170,7 @@ const SUBSCRIBE_ERRORS: ReadonlySet<string> = new Set([
   'TOO_MANY_SUBSCRIPTIONS',
   'UNAVAILABLE',
   'RATE_LIMITED',
+  'OVER_BUDGET',
   'INTERNAL_ERROR',
 ]);
 

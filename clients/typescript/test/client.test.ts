@@ -292,6 +292,21 @@ describe('after a reconnect', () => {
     expect(h.eventsOf('connected')).toHaveLength(2);
     expect(h.eventsOf('resync')).toHaveLength(1);
   });
+
+  it('takes an OVER_BUDGET answer to a SUBSCRIBE of the reconnect as that SUBSCRIBE refused, for now', async () => {
+    const h = harness();
+    h.client.subscribe('project', [PROJECT_1]);
+    h.client.start();
+    await h.clock.advance(0);
+    h.server.subscribeError = 'OVER_BUDGET';
+    h.server.last.closeFromServer(1006);
+    await h.clock.advance(300);
+    expect(h.client.lastDisconnect?.reason).toBe('subscribe-failed');
+    expect(h.eventsOf('error').at(-1)).toMatchObject({ code: 'OVER_BUDGET', retryable: true });
+    h.server.subscribeError = undefined;
+    await h.clock.advance(5_000);
+    expect(h.eventsOf('connected')).toHaveLength(2);
+  });
 });
 
 describe('tokens', () => {
