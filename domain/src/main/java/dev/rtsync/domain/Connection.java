@@ -19,6 +19,10 @@ import java.util.Set;
  *
  * <p>A connection's own messages arrive one at a time, but the change watcher and the expiry
  * check read it from other threads, so every method is synchronized on the connection.
+ *
+ * <p>What it holds is also counted in its instance's {@link HeldSubscriptions}, so that its user
+ * and the instance stay within their caps: every change of its subscriptions changes those counts
+ * by the same amount, under this connection's lock.
  */
 public final class Connection {
 
@@ -29,12 +33,24 @@ public final class Connection {
     private boolean expiryWarned;
     private final Map<EntityCode, Set<EntityId>> subscriptions = new HashMap<>();
     private int subscriptionCount;
+    private final HeldSubscriptions instanceSubscriptions;
 
+    /**
+     * A connection counted on its own: its user's and its instance's caps see only it. For tests and
+     * tools; an instance's connections share the registry's counts.
+     */
     public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt) {
+        this(id, user, connectedAt, tokenExpiresAt, new HeldSubscriptions());
+    }
+
+    /** @param instanceSubscriptions the counts shared by every connection of this instance */
+    public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt,
+                      HeldSubscriptions instanceSubscriptions) {
         this.id = Objects.requireNonNull(id, "connection id");
         this.user = Objects.requireNonNull(user, "user");
         this.connectedAt = Objects.requireNonNull(connectedAt, "connected at");
         this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "token expiry");
+        this.instanceSubscriptions = Objects.requireNonNull(instanceSubscriptions, "instance subscriptions");
     }
 
     public ConnectionId id() {
@@ -54,8 +70,9 @@ public final class Connection {
     }
 
     /**
-     * Adds the ids to what the connection watches, all or nothing: a request over a limit
-     * changes nothing. Ids already held count once and are not added again.
+     * Adds the ids to what the connection watches, all or nothing: a request over a limit (of the
+     * connection, its user or the instance) changes nothing. Ids already held count once and are
+     * not added again.
      */
     public synchronized SubscribeOutcome subscribe(EntityCode code, Collection<EntityId> ids, SubscriptionLimits limits) {
         Objects.requireNonNull(code, "entity code");
@@ -70,8 +87,10 @@ public final class Connection {
                 added.add(entity);
             }
         }
-        if (subscriptionCount + added.size() > limits.maxSubscriptionsPerConnection()) {
-            return new SubscribeOutcome.TooManySubscriptions(subscriptionCount, added.size(), limits.maxSubscriptionsPerConnection());
+        Optional<HeldSubscriptions.Refusal> refused = instanceSubscriptions.tryHold(user, subscriptionCount, added.size(), limits);
+        if (refused.isPresent()) {
+            HeldSubscriptions.Refusal refusal = refused.get();
+            return new SubscribeOutcome.TooManySubscriptions(refusal.cap(), refusal.held(), added.size(), refusal.max());
         }
         if (!added.isEmpty()) {
             subscriptions.computeIfAbsent(code, c -> new HashSet<>()).addAll(added);
@@ -92,7 +111,7 @@ public final class Connection {
                 removed.add(entity);
             }
         }
-        subscriptionCount -= removed.size();
+        release(removed.size());
         if (held.isEmpty()) {
             subscriptions.remove(code);
         }
@@ -103,7 +122,7 @@ public final class Connection {
     public synchronized int unsubscribeAll(EntityCode code) {
         Set<EntityId> held = subscriptions.remove(code);
         int removed = held == null ? 0 : held.size();
-        subscriptionCount -= removed;
+        release(removed);
         return removed;
     }
 
@@ -111,8 +130,13 @@ public final class Connection {
     public synchronized int unsubscribeEverything() {
         int removed = subscriptionCount;
         subscriptions.clear();
-        subscriptionCount = 0;
+        release(removed);
         return removed;
+    }
+
+    private void release(int count) {
+        subscriptionCount -= count;
+        instanceSubscriptions.release(user, count);
     }
 
     /** Whether the connection watches the entity, by its id or by a subscription to every entity of the code. */

@@ -4,9 +4,11 @@ import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.application.usecase.ConnectionRegistry;
-import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.HeldSubscriptions;
+import dev.rtsync.domain.SubscriptionCap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -136,9 +138,16 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
                 .description("Open, authenticated WebSocket connections on this instance").strongReference(true).register(registry);
         Gauge.builder("rtsync.users", connections, ConnectionRegistry::userCount)
                 .description("Distinct users with an open connection on this instance").strongReference(true).register(registry);
-        Gauge.builder("rtsync.subscriptions", connections,
-                        open -> open.all().stream().mapToInt(Connection::subscriptionCount).sum())
-                .description("Entity subscriptions held by this instance's connections").strongReference(true).register(registry);
+        Gauge.builder("rtsync.subscriptions", connections.subscriptions(), HeldSubscriptions::total)
+                .description("Entity subscriptions held by this instance's connections (RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE caps them)")
+                .strongReference(true).register(registry);
+        for (SubscriptionCap cap : SubscriptionCap.values()) {
+            FunctionCounter.builder("rtsync.subscriptions.refused", connections.subscriptions(), held -> held.refusals(cap))
+                    .tag("cap", cap.name().toLowerCase(Locale.ROOT))
+                    .description("SUBSCRIBEs and SUBSCRIBE_TYPEs refused with TOO_MANY_SUBSCRIPTIONS, by the cap they would have passed:"
+                            + " the connection's, the user's (across their connections) or this instance's")
+                    .register(registry);
+        }
         return this;
     }
 

@@ -149,15 +149,37 @@ class MicrometerTelemetryTest {
         assertThat(value("rtsync_connections")).isZero();
 
         UserId alice = new UserId(UUID.randomUUID());
-        Connection first = connection(alice);
+        Connection first = connection(alice, connections);
         connections.register(first);
-        connections.register(connection(alice));
+        connections.register(connection(alice, connections));
         first.subscribe(EntityCode.of("project"), List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())),
                 SubscriptionLimits.DEFAULTS);
 
         assertThat(value("rtsync_connections")).isEqualTo(2);
         assertThat(value("rtsync_users")).isEqualTo(1);
         assertThat(value("rtsync_subscriptions")).isEqualTo(2);
+    }
+
+    @Test
+    void subscribes_refused_by_a_cap_are_counted_by_the_cap() {
+        ConnectionRegistry connections = new ConnectionRegistry(ConnectionLimits.DEFAULTS);
+        telemetry.watchConnections(connections);
+        SubscriptionLimits limits = new SubscriptionLimits(2, 2, 3, 4);
+        UserId alice = new UserId(UUID.randomUUID());
+        Connection first = connection(alice, connections);
+        Connection second = connection(alice, connections);
+        Connection bobs = connection(new UserId(UUID.randomUUID()), connections);
+        EntityCode project = EntityCode.of("project");
+        first.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits);
+        first.subscribe(project, List.of(new EntityId(UUID.randomUUID())), limits); // the connection's cap
+        second.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits); // the user's
+        second.subscribe(project, List.of(new EntityId(UUID.randomUUID())), limits);
+        bobs.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits); // the instance's
+
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"connection\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"user\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"instance\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions")).isEqualTo(3);
     }
 
     @Test
@@ -180,7 +202,8 @@ class MicrometerTelemetryTest {
         assertThat(scrape.names()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "jvm_classes_loaded_classes");
     }
 
-    private static Connection connection(UserId user) {
-        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now(), Instant.now().plusSeconds(3600));
+    private static Connection connection(UserId user, ConnectionRegistry registry) {
+        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now(), Instant.now().plusSeconds(3600),
+                registry.subscriptions());
     }
 }

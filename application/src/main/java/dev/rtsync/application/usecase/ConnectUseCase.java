@@ -67,7 +67,7 @@ public final class ConnectUseCase {
     }
 
     private ConnectResult admit(ConnectionId id, TokenVerification.Verified token) {
-        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt());
+        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt(), registry.subscriptions());
         return switch (registry.register(connection)) {
             case ADMITTED -> new ConnectResult.Connected(connection);
             case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,

@@ -3,6 +3,7 @@ package dev.rtsync.application.usecase;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.HeldSubscriptions;
 import dev.rtsync.domain.UserId;
 
 import java.util.Collection;
@@ -23,6 +24,7 @@ public final class ConnectionRegistry {
     private final ConnectionLimits limits;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
     private final Map<UserId, Integer> openPerUser = new ConcurrentHashMap<>();
+    private final HeldSubscriptions subscriptions = new HeldSubscriptions();
 
     public ConnectionRegistry(ConnectionLimits limits) {
         this.limits = limits;
@@ -67,5 +69,13 @@ public final class ConnectionRegistry {
 
     public int userCount() {
         return openPerUser.size();
+    }
+
+    /**
+     * The subscriptions this instance's connections hold, per user and in total, against the
+     * user and instance caps: every connection {@link ConnectUseCase} opens counts in it.
+     */
+    public HeldSubscriptions subscriptions() {
+        return subscriptions;
     }
 }
