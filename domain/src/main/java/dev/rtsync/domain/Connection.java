@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -164,19 +164,33 @@ public final class Connection {
     }
 
     /**
-     * Returns the time left when the token expires within the window and this token was not
-     * warned about yet, and remembers that it now is: each token is warned about once.
+     * The token's remaining life in whole seconds, rounded up (1.5 s left is 2), and 0 once it
+     * expired: the one rule for every number of seconds the protocol carries ({@code expiresIn},
+     * {@code tokenExpiresIn}), so that they agree.
      */
-    public synchronized Optional<Duration> takeExpiryWarning(Instant now, Duration window) {
-        if (expiryWarned || isExpired(now)) {
-            return Optional.empty();
-        }
+    public synchronized long tokenExpiresInSeconds(Instant now) {
         Duration left = Duration.between(now, tokenExpiresAt);
-        if (left.compareTo(window) > 0) {
-            return Optional.empty();
+        if (left.isNegative()) {
+            return 0;
+        }
+        long seconds = left.toSeconds();
+        return left.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
+    }
+
+    /**
+     * Returns the seconds left ({@link #tokenExpiresInSeconds}) when the token expires within the
+     * window and this token was not warned about yet, and remembers that it now is: each token is
+     * warned about once.
+     */
+    public synchronized OptionalLong takeExpiryWarning(Instant now, Duration window) {
+        if (expiryWarned || isExpired(now)) {
+            return OptionalLong.empty();
+        }
+        if (Duration.between(now, tokenExpiresAt).compareTo(window) > 0) {
+            return OptionalLong.empty();
         }
         expiryWarned = true;
-        return Optional.of(left);
+        return OptionalLong.of(tokenExpiresInSeconds(now));
     }
 
     @Override

@@ -140,12 +140,23 @@ class ConnectionTest {
         Duration window = Duration.ofSeconds(300);
 
         assertThat(connection.takeExpiryWarning(NOW, window)).isEmpty();
-        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400), window)).contains(Duration.ofSeconds(200));
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400), window)).hasValue(200);
         assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3401), window)).isEmpty();
 
         connection.refreshToken(alice, NOW.plusSeconds(7200));
         assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3500), window)).isEmpty();
-        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(7000), window)).contains(Duration.ofSeconds(200));
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(7000), window)).hasValue(200);
+    }
+
+    @Test
+    void the_tokens_remaining_life_is_counted_in_whole_seconds_rounded_up_and_never_below_zero() {
+        assertThat(connection.tokenExpiresInSeconds(NOW)).isEqualTo(3600);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusMillis(500))).isEqualTo(3600);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(3599).plusMillis(999))).isEqualTo(1);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(3600))).isZero();
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(4000))).isZero();
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400).plusMillis(500), Duration.ofSeconds(300)))
+                .as("a warning carries the same rounding").hasValue(200);
     }
 
     @Test
