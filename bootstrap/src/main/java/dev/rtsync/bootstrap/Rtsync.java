@@ -153,7 +153,7 @@ public final class Rtsync implements AutoCloseable {
         ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         ClientUseCases useCases = new ClientUseCases(
-                new ConnectUseCase(tokens, registry, clients, clock),
+                new ConnectUseCase(tokens, registry, clients),
                 new SubscribeUseCase(registry, store, clients, config.subscriptionLimits(), config.entityCatalog(),
                         config.typeSubscriptions()),
                 new UnsubscribeUseCase(registry, store),

@@ -96,7 +96,7 @@ final class ServerFixture implements AutoCloseable {
         SubscriptionStore store = storeOfUseCases.apply(rtsync.store);
         DisconnectUseCase disconnect = store == rtsync.store ? base.disconnect() : new DisconnectUseCase(rtsync.registry, store);
         ClientUseCases useCases = new ClientUseCases(
-                new ConnectUseCase(tokens, rtsync.registry, rtsync.clients, rtsync.clock),
+                new ConnectUseCase(tokens, rtsync.registry, rtsync.clients),
                 store == rtsync.store ? base.subscribe()
                         : new SubscribeUseCase(rtsync.registry, store, rtsync.clients, limits, CATALOG),
                 store == rtsync.store ? base.unsubscribe() : new UnsubscribeUseCase(rtsync.registry, store),

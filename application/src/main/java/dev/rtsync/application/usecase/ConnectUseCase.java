@@ -9,7 +9,6 @@ import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 
-import java.time.Clock;
 import java.util.Objects;
 
 /**
@@ -45,13 +44,11 @@ public final class ConnectUseCase {
     private final TokenVerifier tokens;
     private final ConnectionRegistry registry;
     private final ClientChannel clients;
-    private final Clock clock;
 
-    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients, Clock clock) {
+    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients) {
         this.tokens = tokens;
         this.registry = registry;
         this.clients = clients;
-        this.clock = clock;
     }
 
     public ConnectResult connect(ConnectCommand command) {
@@ -67,7 +64,7 @@ public final class ConnectUseCase {
     }
 
     private ConnectResult admit(ConnectionId id, TokenVerification.Verified token) {
-        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt(), registry.subscriptions());
+        Connection connection = new Connection(id, token.user(), token.expiresAt(), registry.subscriptions());
         return switch (registry.register(connection)) {
             case ADMITTED -> new ConnectResult.Connected(connection);
             case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,

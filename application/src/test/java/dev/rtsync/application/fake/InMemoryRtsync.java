@@ -63,7 +63,7 @@ public final class InMemoryRtsync<C extends ClientChannel> {
         this.registry = new ConnectionRegistry(connectionLimits);
         DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
         this.useCases = new ClientUseCases(
-                new ConnectUseCase(tokens, registry, clients, clock),
+                new ConnectUseCase(tokens, registry, clients),
                 new SubscribeUseCase(registry, store, clients, subscriptionLimits, catalog, TYPE_SUBSCRIPTIONS),
                 new UnsubscribeUseCase(registry, store),
                 new UnsubscribeAllUseCase(registry, store),
