@@ -5,6 +5,7 @@ import dev.rtsync.adapters.metrics.MicrometerTelemetry;
 import dev.rtsync.adapters.postgres.DatabaseUrl;
 import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresChangeLog;
+import dev.rtsync.adapters.postgres.PostgresDatabaseClock;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresInstanceRegistry;
@@ -21,6 +22,7 @@ import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
 import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.usecase.ChangeWatcher;
+import dev.rtsync.application.usecase.CheckClockSkewUseCase;
 import dev.rtsync.application.usecase.CheckHealthUseCase;
 import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.usecase.ConnectUseCase;
@@ -67,6 +69,9 @@ public final class Rtsync implements AutoCloseable {
     private static final int RETENTION_BATCH_ROWS = 1_000;
     private static final int RETENTION_BATCHES_PER_ROUND = 100;
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
+    // Well below any lag worth measuring, well above what NTP keeps hosts within.
+    private static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofSeconds(1);
     /** How long the database's answer to a health check is kept: probes cannot exhaust the pool. */
     private static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
 
@@ -206,6 +211,8 @@ public final class Rtsync implements AutoCloseable {
                 },
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        CheckClockSkewUseCase clockSkew = new CheckClockSkewUseCase(new PostgresDatabaseClock(database), clock, CLOCK_SKEW_TOLERANCE);
+        liveness.scheduleWithFixedDelay(() -> runSafely(clockSkew::check), 0, CLOCK_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
                 liveness, keepAlive, management.port());
