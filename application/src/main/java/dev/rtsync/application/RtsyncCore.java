@@ -2,11 +2,13 @@ package dev.rtsync.application;
 
 import dev.rtsync.application.port.out.ChangeLog;
 import dev.rtsync.application.port.out.ClientChannel;
+import dev.rtsync.application.port.out.DatabaseClock;
 import dev.rtsync.application.port.out.HealthProbe;
 import dev.rtsync.application.port.out.InstanceRegistry;
 import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.TokenVerifier;
+import dev.rtsync.application.usecase.CheckClockSkewUseCase;
 import dev.rtsync.application.usecase.CheckHealthUseCase;
 import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.usecase.ConnectUseCase;
@@ -47,7 +49,8 @@ public final class RtsyncCore {
 
     /** The driven ports, one adapter each. */
     public record Ports(TokenVerifier tokens, SubscriptionStore store, ChangeLog changeLog, InstanceRegistry instances,
-                        ClientChannel clients, HealthProbe health, Telemetry telemetry, Clock clock) {
+                        ClientChannel clients, HealthProbe health, DatabaseClock databaseClock, Telemetry telemetry,
+                        Clock clock) {
         public Ports {
             Objects.requireNonNull(tokens, "tokens");
             Objects.requireNonNull(store, "store");
@@ -55,6 +58,7 @@ public final class RtsyncCore {
             Objects.requireNonNull(instances, "instances");
             Objects.requireNonNull(clients, "clients");
             Objects.requireNonNull(health, "health");
+            Objects.requireNonNull(databaseClock, "database clock");
             Objects.requireNonNull(telemetry, "telemetry");
             Objects.requireNonNull(clock, "clock");
         }
@@ -68,10 +72,12 @@ public final class RtsyncCore {
      * @param healthCacheAge    how long the database's answer to a health check is kept; zero asks at every check
      * @param heartbeatInterval how often this instance proves itself alive
      * @param deadAfter         how long an instance may stay silent before the others declare it dead
+     * @param clockSkewTolerance how far the database's clock may be from this instance's before it is reported
      */
     public record Settings(ConnectionLimits connectionLimits, SubscriptionLimits subscriptionLimits, EntityCatalog catalog,
                            TypeSubscriptionPolicy typeSubscriptions, int deliveryBatchSize, Duration tokenWarning,
-                           Duration healthCacheAge, Duration heartbeatInterval, Duration deadAfter) {
+                           Duration healthCacheAge, Duration heartbeatInterval, Duration deadAfter,
+                           Duration clockSkewTolerance) {
         public Settings {
             Objects.requireNonNull(connectionLimits, "connection limits");
             Objects.requireNonNull(subscriptionLimits, "subscription limits");
@@ -81,6 +87,7 @@ public final class RtsyncCore {
             Objects.requireNonNull(healthCacheAge, "health cache age");
             Objects.requireNonNull(heartbeatInterval, "heartbeat interval");
             Objects.requireNonNull(deadAfter, "dead after");
+            Objects.requireNonNull(clockSkewTolerance, "clock skew tolerance");
         }
     }
 
@@ -91,6 +98,7 @@ public final class RtsyncCore {
     private final ExpireTokensUseCase expireTokens;
     private final WarnExpiringTokensUseCase warnExpiringTokens;
     private final KeepAliveUseCase keepAlive;
+    private final CheckClockSkewUseCase checkClockSkew;
 
     public RtsyncCore(Ports ports, Settings settings) {
         Clock clock = ports.clock();
@@ -98,7 +106,7 @@ public final class RtsyncCore {
         StoredSubscriptions stored = new StoredSubscriptions(ports.store());
         ConnectionCloser closer = new ConnectionCloser(registry, stored, ports.clients());
         clientUseCases = new ClientUseCases(
-                new ConnectUseCase(ports.tokens(), registry, closer, clock),
+                new ConnectUseCase(ports.tokens(), registry, closer),
                 new SubscribeUseCase(registry, ports.store(), ports.clients(), settings.subscriptionLimits(),
                         settings.catalog(), settings.typeSubscriptions()),
                 new UnsubscribeUseCase(registry, stored),
@@ -114,6 +122,7 @@ public final class RtsyncCore {
         warnExpiringTokens = new WarnExpiringTokensUseCase(registry, ports.clients(), clock, settings.tokenWarning());
         keepAlive = new KeepAliveUseCase(ports.instances(), registry, closer, ports.telemetry(), clock,
                 settings.heartbeatInterval(), settings.deadAfter());
+        checkClockSkew = new CheckClockSkewUseCase(ports.databaseClock(), clock, settings.clockSkewTolerance());
     }
 
     /** The connections open on this instance: what the metrics read, and what every use case shares. */
@@ -149,5 +158,10 @@ public final class RtsyncCore {
     /** Run by the liveness timer: heartbeats and the clean-up after dead instances. */
     public KeepAliveUseCase keepAlive() {
         return keepAlive;
+    }
+
+    /** Run every minute by the bootstrap: warns when the database's clock and this instance's disagree. */
+    public CheckClockSkewUseCase checkClockSkew() {
+        return checkClockSkew;
     }
 }

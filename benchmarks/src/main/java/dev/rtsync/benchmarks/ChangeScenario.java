@@ -76,7 +76,7 @@ final class ChangeScenario {
         String holdDatabase = bench.scenario.equals("long-transaction") ? bench.options.text("hold-database", "postgres") : null;
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
         bench.options.rejectUnread();
-        DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
+        BenchDatabase database = BenchDatabase.parse(databaseUrl);
 
         long warmUpLong = Math.round(shape.rate() * shape.warmUpSeconds());
         long plannedLong = warmUpLong + Math.max(1, Math.round(shape.rate() * shape.seconds()));
@@ -272,7 +272,7 @@ final class ChangeScenario {
 
         static final String THIS_DATABASE = "@this";
 
-        static HeldTransaction open(ChangeWriter writer, DatabaseUrl database, String holdIn) {
+        static HeldTransaction open(ChangeWriter writer, BenchDatabase database, String holdIn) {
             String holdDatabase = holdIn.equals(THIS_DATABASE) ? "" : holdIn;
             try {
                 Connection connection = holdDatabase.isEmpty() ? writer.connect() : database.withDatabase(holdDatabase).connect();

@@ -1,7 +1,6 @@
 package dev.rtsync.benchmarks;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +37,7 @@ final class ChangeWriter {
         }
     }
 
-    private final DatabaseUrl database;
+    private final BenchDatabase database;
     private final String updateSql;
     private final String actingUser;
     private final int rowsPerCommit;
@@ -51,7 +50,7 @@ final class ChangeWriter {
      *                          a commit is visible at once but not awaited on disk, so the rate is
      *                          bounded by rtsync, not by this machine's fsync
      */
-    ChangeWriter(DatabaseUrl database, String updateSql, String actingUser, int rowsPerCommit, boolean synchronousCommit) {
+    ChangeWriter(BenchDatabase database, String updateSql, String actingUser, int rowsPerCommit, boolean synchronousCommit) {
         this.database = database;
         this.updateSql = updateSql;
         this.actingUser = actingUser;
@@ -61,12 +60,9 @@ final class ChangeWriter {
 
     Connection connect() {
         Properties props = new Properties();
-        props.setProperty("user", database.user());
-        props.setProperty("password", database.password());
         props.setProperty("reWriteBatchedInserts", "true");
-        props.setProperty("ApplicationName", "rtsync-benchmarks");
         try {
-            Connection connection = DriverManager.getConnection(database.jdbcUrl(), props);
+            Connection connection = database.connect(props);
             connection.setAutoCommit(true);
             try (Statement st = connection.createStatement()) {
                 if (!actingUser.isEmpty()) {
@@ -78,8 +74,7 @@ final class ChangeWriter {
             }
             return connection;
         } catch (SQLException e) {
-            throw new UsageException("cannot connect to PostgreSQL at " + database.jdbcUrl() + " as " + database.user()
-                    + ": " + e.getMessage());
+            throw new UsageException("cannot connect to PostgreSQL at " + database + ": " + e.getMessage());
         }
     }
 

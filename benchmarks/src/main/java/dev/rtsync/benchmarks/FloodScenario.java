@@ -42,7 +42,7 @@ final class FloodScenario {
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
         String actingUser = bench.options.text("acting-user", Tokens.userId(0).toString());
         bench.options.rejectUnread();
-        DatabaseUrl database = DatabaseUrl.parse(databaseUrl);
+        BenchDatabase database = BenchDatabase.parse(databaseUrl);
         SubscriptionPlan plan = new SubscriptionPlan(observers, 1, 1);
         if (plan.entities / (double) rate < 0.1) {
             throw new UsageException("each project would change every " + Math.round(1000.0 * plan.entities / rate)

@@ -37,7 +37,7 @@ public final class SubscriptionFootprint {
         Instant now = Instant.now();
         List<Connection> open = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            open.add(new Connection(new ConnectionId("c" + i), new UserId(UUID.randomUUID()), now, now.plusSeconds(3600), instance));
+            open.add(new Connection(new ConnectionId("c" + i), new UserId(UUID.randomUUID()), now.plusSeconds(3600), instance));
         }
         EntityCode project = EntityCode.of("project");
         long before = usedHeapAfterFullCollections();

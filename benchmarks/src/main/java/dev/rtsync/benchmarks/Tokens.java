@@ -1,22 +1,20 @@
 package dev.rtsync.benchmarks;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.rtsync.adapters.jwt.HmacTokenIssuer;
+import dev.rtsync.domain.UserId;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntUnaryOperator;
 
-/** Signs the tokens a browser would get from the REST API: HS256, the user's UUID in {@code sub}. */
+/**
+ * The tokens a browser would get from the REST API, minted with {@link HmacTokenIssuer} (HS256, the
+ * user's UUID in {@code sub}), the same issuer as {@code java -jar rtsync.jar token}.
+ */
 final class Tokens {
 
     private final List<String> tokens;
@@ -30,25 +28,15 @@ final class Tokens {
     /** As above, with connection i belonging to user {@code userOfConnection(i)}, which must be below {@code users}. */
     Tokens(String secret, int users, Duration lifetime, IntUnaryOperator userOfConnection) {
         this.userOfConnection = userOfConnection;
-        if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new UsageException("JWT_SECRET must be the running rtsync's secret (at least 32 bytes)");
-        }
+        HmacTokenIssuer issuer;
         try {
-            MACSigner signer = new MACSigner(secret.getBytes(StandardCharsets.UTF_8));
-            Instant now = Instant.now();
-            tokens = new ArrayList<>(users);
-            for (int u = 0; u < users; u++) {
-                JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                        .subject(userId(u).toString())
-                        .issueTime(Date.from(now))
-                        .expirationTime(Date.from(now.plus(lifetime)))
-                        .build();
-                SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-                jwt.sign(signer);
-                tokens.add(jwt.serialize());
-            }
-        } catch (JOSEException e) {
-            throw new UsageException("cannot sign a token with JWT_SECRET: " + e.getMessage());
+            issuer = new HmacTokenIssuer(secret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("JWT_SECRET must be the running rtsync's secret: " + e.getMessage());
+        }
+        tokens = new ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            tokens.add(issuer.issue(new UserId(userId(u)), lifetime));
         }
     }
 

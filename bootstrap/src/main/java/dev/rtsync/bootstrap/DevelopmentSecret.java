@@ -1,5 +1,7 @@
 package dev.rtsync.bootstrap;
 
+import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +42,9 @@ final class DevelopmentSecret {
                 }
             }
             String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (secret.getBytes(StandardCharsets.UTF_8).length < RtsyncConfig.MIN_SECRET_BYTES) {
+            if (secret.getBytes(StandardCharsets.UTF_8).length < NimbusTokenVerifier.MIN_SECRET_BYTES) {
                 throw new ConfigurationException("The development secret in " + file
-                        + " is shorter than 32 bytes: delete the file to get a new one, or set JWT_SECRET");
+                        + " is shorter than " + NimbusTokenVerifier.MIN_SECRET_BYTES + " bytes: delete the file to get a new one, or set JWT_SECRET");
             }
             return secret;
         } catch (IOException e) {

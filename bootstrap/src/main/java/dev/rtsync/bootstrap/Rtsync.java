@@ -5,6 +5,7 @@ import dev.rtsync.adapters.metrics.MicrometerTelemetry;
 import dev.rtsync.adapters.postgres.DatabaseUrl;
 import dev.rtsync.adapters.postgres.Migrations;
 import dev.rtsync.adapters.postgres.PostgresChangeLog;
+import dev.rtsync.adapters.postgres.PostgresDatabaseClock;
 import dev.rtsync.adapters.postgres.PostgresDatabase;
 import dev.rtsync.adapters.postgres.PostgresHealthProbe;
 import dev.rtsync.adapters.postgres.PostgresInstanceRegistry;
@@ -58,6 +59,9 @@ public final class Rtsync implements AutoCloseable {
     private static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
     /** How long the database's answer to a health check is kept: probes cannot exhaust the pool. */
     private static final Duration HEALTH_CACHE = Duration.ofSeconds(1);
+    private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
+    // Well below any lag worth measuring, well above what NTP keeps hosts within.
+    private static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofSeconds(1);
 
     private final String instanceId;
     private final Duration shutdownTimeout;
@@ -114,7 +118,7 @@ public final class Rtsync implements AutoCloseable {
 
         RtsyncCore core = new RtsyncCore(
                 new RtsyncCore.Ports(tokens, store, changeLog, instances, clients,
-                        new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), telemetry, clock),
+                        new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), new PostgresDatabaseClock(database), telemetry, clock),
                 coreSettings(config));
 
         ScheduledExecutorService liveness = startHeartbeats(core.keepAlive(), instances, config.heartbeatInterval(), opened);
@@ -130,6 +134,8 @@ public final class Rtsync implements AutoCloseable {
         watcher.start();
         ScheduledExecutorService housekeeping = startHousekeeping(core);
         startCleanUps(liveness, core.keepAlive(), config.heartbeatInterval());
+        liveness.scheduleWithFixedDelay(() -> runSafely(core.checkClockSkew()::check), 0, CLOCK_CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
         return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
                 liveness, core.keepAlive(), management.port());
@@ -173,7 +179,7 @@ public final class Rtsync implements AutoCloseable {
     private static RtsyncCore.Settings coreSettings(RtsyncConfig config) {
         return new RtsyncCore.Settings(config.connectionLimits(), config.subscriptionLimits(), config.entityCatalog(),
                 config.typeSubscriptions(), config.batchSize(), config.tokenWarning(), HEALTH_CACHE,
-                config.heartbeatInterval(), config.deadAfter());
+                config.heartbeatInterval(), config.deadAfter(), CLOCK_SKEW_TOLERANCE);
     }
 
     private static WebSocketSettings webSocketSettings(RtsyncConfig config) {

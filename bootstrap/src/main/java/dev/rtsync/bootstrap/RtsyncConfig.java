@@ -1,8 +1,10 @@
 package dev.rtsync.bootstrap;
 
+import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.InstanceId;
 import dev.rtsync.domain.InvalidValueException;
 import dev.rtsync.domain.SubscriptionLimits;
 import dev.rtsync.domain.TypeSubscriptionPolicy;
@@ -11,14 +13,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -59,9 +58,6 @@ public record RtsyncConfig(
         long sendQueueBytes,
         int managementPort) {
 
-    public static final int MIN_SECRET_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     @Override
     public String toString() {
@@ -73,8 +69,8 @@ public record RtsyncConfig(
     public static RtsyncConfig fromEnvironment(Map<String, String> environment) {
         EnvironmentReader env = new EnvironmentReader(environment);
         Optional<String> secret = env.optionalText(Setting.JWT_SECRET);
-        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-            throw new ConfigurationException("JWT_SECRET must be at least " + MIN_SECRET_BYTES
+        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length < NimbusTokenVerifier.MIN_SECRET_BYTES) {
+            throw new ConfigurationException("JWT_SECRET must be at least " + NimbusTokenVerifier.MIN_SECRET_BYTES
                     + " bytes, as HS256 requires; use the REST API's secret");
         }
         if (secret.isEmpty() && env.optionalText(Setting.DATABASE_URL).isPresent()) {
@@ -85,11 +81,8 @@ public record RtsyncConfig(
             throw new ConfigurationException("DATABASE_URL must be set: RTSYNC_EMBEDDED_DATABASE is false, so no embedded PostgreSQL is started");
         }
         int port = env.integer(Setting.PUBSUB_PORT, 0, 65_535);
-        String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).orElseGet(RtsyncConfig::randomInstanceId);
-        if (!INSTANCE_ID.matcher(instanceId).matches()) {
-            throw new ConfigurationException(
-                    "RTSYNC_INSTANCE_ID must be 1 to 64 characters of letters, digits, '.', '_', ':' and '-'");
-        }
+        String instanceId = env.optionalText(Setting.RTSYNC_INSTANCE_ID).map(RtsyncConfig::instanceId)
+                .orElseGet(() -> InstanceId.randomOn(hostname())).value();
         int maxIdsPerSubscribe = env.integer(Setting.RTSYNC_MAX_IDS_PER_SUBSCRIBE, 1, 100_000);
         int maxSubscriptions = env.integer(Setting.RTSYNC_MAX_SUBSCRIPTIONS, 1, 10_000_000);
         if (maxSubscriptions < maxIdsPerSubscribe) {
@@ -177,18 +170,17 @@ public record RtsyncConfig(
                 : Path.of(path);
     }
 
-    // The hostname tells an operator where the instance runs; the random part makes the id new at
-    // every start, as instances come and go under pod names that are reused or change.
-    private static String randomInstanceId() {
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        return hostname() + "-" + HexFormat.of().formatHex(random);
+    private static InstanceId instanceId(String configured) {
+        try {
+            return new InstanceId(configured);
+        } catch (InvalidValueException e) {
+            throw new ConfigurationException("RTSYNC_INSTANCE_ID must be " + InstanceId.RULE);
+        }
     }
 
     private static String hostname() {
         try {
-            String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._:-]", "-");
-            return name.length() > 50 ? name.substring(0, 50) : name;
+            return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "localhost";
         }

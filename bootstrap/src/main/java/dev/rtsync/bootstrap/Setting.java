@@ -1,5 +1,10 @@
 package dev.rtsync.bootstrap;
 
+import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
+import dev.rtsync.adapters.websocket.WebSocketClientChannel;
+import dev.rtsync.adapters.websocket.WebSocketSettings;
+import dev.rtsync.domain.InstanceId;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,9 +14,9 @@ import java.util.List;
  */
 public enum Setting {
     DATABASE_URL("", "PostgreSQL as `postgresql://user:pass@host:port/db` (query parameters such as `sslmode` pass through). Empty: an embedded PostgreSQL under `RTSYNC_EMBEDDED_DIR`."),
-    JWT_SECRET("", "The REST API's HS256 secret, at least 32 bytes. Required with `DATABASE_URL`; with the embedded database an empty value means a random development secret kept in `~/.rtsync/dev-jwt-secret`."),
+    JWT_SECRET("", "The REST API's HS256 secret, at least " + NimbusTokenVerifier.MIN_SECRET_BYTES + " bytes. Required with `DATABASE_URL`; with the embedded database an empty value means a random development secret kept in `~/.rtsync/dev-jwt-secret`."),
     PUBSUB_PORT("4001", "Port of the WebSocket endpoint, `GET /health`, the probes `/health/live` and `/health/ready`, and `GET /metrics`."),
-    RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`, `app.rtsync_reader` and `app.rtsync_instance`; must differ between running instances, need not survive a restart. Empty: a new random id at every start, `<hostname>-<12 hex digits>`."),
+    RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`, `app.rtsync_reader` and `app.rtsync_instance`; must differ between running instances, need not survive a restart; " + InstanceId.RULE + ". Empty: a new random id at every start, `<hostname>-<12 hex digits>`."),
     RTSYNC_EMBEDDED_DIR("~/.rtsync/postgres", "Data folder of the embedded PostgreSQL used when `DATABASE_URL` is empty; it survives restarts."),
     RTSYNC_EMBEDDED_PORT("54329", "Port of the embedded PostgreSQL on localhost, for `psql -h localhost -p 54329 -U postgres`; `0` picks a free one."),
     RTSYNC_EMBEDDED_DATABASE("true", "Whether an empty `DATABASE_URL` starts the embedded PostgreSQL; `false` (as the container image sets) makes it a start-up error instead."),
@@ -24,7 +29,7 @@ public enum Setting {
     RTSYNC_TOKEN_WARNING("300s", "TOKEN_EXPIRING_SOON is sent once when less than this remains of a connection's token."),
     RTSYNC_IDLE_TIMEOUT("65s", "A connection that sends nothing for this long is closed (clients PING every 30 s)."),
     RTSYNC_MAX_MESSAGE_BYTES("262144", "Largest client message accepted."),
-    RTSYNC_SEND_QUEUE("1024", "Most messages waiting for one client; a client that falls further behind is disconnected."),
+    RTSYNC_SEND_QUEUE(String.valueOf(WebSocketSettings.DEFAULT_OUTBOUND_QUEUE_CAPACITY), "Most messages waiting for one client; a client that falls further behind is disconnected."),
     RTSYNC_MAX_IDS_PER_SUBSCRIBE("1000", "Most entity ids in one SUBSCRIBE."),
     RTSYNC_MAX_SUBSCRIPTIONS("10000", "Most subscriptions one connection holds."),
     RTSYNC_MAX_SUBSCRIPTIONS_PER_USER("50000", "Most subscriptions one user holds across all of their connections on one instance."),
@@ -42,7 +47,7 @@ public enum Setting {
     RTSYNC_JWT_ISSUER("", "When set, a token's `iss` must equal it: refuses reset or refresh tokens the REST API signs with the same secret under another issuer, and tokens of other identity providers."),
     RTSYNC_JWT_AUDIENCE("", "When set, a token's `aud` must contain it: refuses tokens the identity provider issued for other services."),
     RTSYNC_JWT_MAX_LIFETIME("", "When set (such as `24h`), a token valid for longer, from `iat` (or now, without one) to `exp`, is refused."),
-    RTSYNC_SEND_QUEUE_BYTES("4194304", "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected."),
+    RTSYNC_SEND_QUEUE_BYTES(String.valueOf(WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS), "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected."),
     RTSYNC_MANAGEMENT_PORT("4002", "Port of `GET /metrics` (Prometheus' text format), apart from the browsers' port: scrape it from inside the cluster and do not expose it.");
 
     private final String defaultValue;

@@ -15,8 +15,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One open WebSocket connection of one user: who it is, since when, until when its token is
- * valid, and which entities it watches.
+ * One open WebSocket connection of one user: who it is, until when its token is valid, and which
+ * entities it watches.
  *
  * <p>A connection's own messages arrive one at a time, but the change watcher and the expiry
  * check read it from other threads, so every method is synchronized on the connection.
@@ -29,7 +29,6 @@ public final class Connection {
 
     private final ConnectionId id;
     private final UserId user;
-    private final Instant connectedAt;
     private Instant tokenExpiresAt;
     private boolean expiryWarned;
     private final Map<EntityCode, Set<EntityId>> subscriptions = new HashMap<>();
@@ -40,16 +39,14 @@ public final class Connection {
      * A connection counted on its own: its user's and its instance's caps see only it. For tests and
      * tools; an instance's connections share the registry's counts.
      */
-    public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt) {
-        this(id, user, connectedAt, tokenExpiresAt, new HeldSubscriptions());
+    public Connection(ConnectionId id, UserId user, Instant tokenExpiresAt) {
+        this(id, user, tokenExpiresAt, new HeldSubscriptions());
     }
 
     /** @param instanceSubscriptions the counts shared by every connection of this instance */
-    public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt,
-                      HeldSubscriptions instanceSubscriptions) {
+    public Connection(ConnectionId id, UserId user, Instant tokenExpiresAt, HeldSubscriptions instanceSubscriptions) {
         this.id = Objects.requireNonNull(id, "connection id");
         this.user = Objects.requireNonNull(user, "user");
-        this.connectedAt = Objects.requireNonNull(connectedAt, "connected at");
         this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "token expiry");
         this.instanceSubscriptions = Objects.requireNonNull(instanceSubscriptions, "instance subscriptions");
     }
@@ -60,10 +57,6 @@ public final class Connection {
 
     public UserId user() {
         return user;
-    }
-
-    public Instant connectedAt() {
-        return connectedAt;
     }
 
     public synchronized Instant tokenExpiresAt() {

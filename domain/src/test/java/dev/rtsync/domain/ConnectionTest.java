@@ -16,7 +16,7 @@ class ConnectionTest {
     private static final EntityCode TASK = EntityCode.of("task");
     private static final Instant NOW = Instant.parse("2025-11-27T10:30:00Z");
     private final UserId alice = new UserId(UUID.randomUUID());
-    private final Connection connection = new Connection(new ConnectionId("c1"), alice, NOW, NOW.plusSeconds(3600));
+    private final Connection connection = new Connection(new ConnectionId("c1"), alice, NOW.plusSeconds(3600));
     private final SubscriptionLimits limits = new SubscriptionLimits(3, 5);
 
     private static List<EntityId> ids(int count) {
@@ -95,8 +95,8 @@ class ConnectionTest {
     void a_user_cap_counts_the_users_connections_together_and_refuses_the_whole_request() {
         HeldSubscriptions instance = new HeldSubscriptions();
         SubscriptionLimits capped = new SubscriptionLimits(3, 5, 7, 100);
-        Connection first = new Connection(new ConnectionId("a1"), alice, NOW, NOW.plusSeconds(3600), instance);
-        Connection second = new Connection(new ConnectionId("a2"), alice, NOW, NOW.plusSeconds(3600), instance);
+        Connection first = new Connection(new ConnectionId("a1"), alice, NOW.plusSeconds(3600), instance);
+        Connection second = new Connection(new ConnectionId("a2"), alice, NOW.plusSeconds(3600), instance);
         first.subscribe(PROJECT, ids(3), capped);
         first.subscribe(TASK, ids(2), capped);
 
@@ -114,8 +114,8 @@ class ConnectionTest {
         HeldSubscriptions instance = new HeldSubscriptions();
         SubscriptionLimits capped = new SubscriptionLimits(3, 5, 5, 6);
         UserId bob = new UserId(UUID.randomUUID());
-        Connection alices = new Connection(new ConnectionId("a1"), alice, NOW, NOW.plusSeconds(3600), instance);
-        Connection bobs = new Connection(new ConnectionId("b1"), bob, NOW, NOW.plusSeconds(3600), instance);
+        Connection alices = new Connection(new ConnectionId("a1"), alice, NOW.plusSeconds(3600), instance);
+        Connection bobs = new Connection(new ConnectionId("b1"), bob, NOW.plusSeconds(3600), instance);
         List<EntityId> projects = ids(3);
         alices.subscribe(PROJECT, projects, capped);
         alices.subscribe(TASK, List.of(EntityId.EVERY), capped);

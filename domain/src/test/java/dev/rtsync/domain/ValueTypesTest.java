@@ -91,4 +91,36 @@ class ValueTypesTest {
         assertThat(listed.accepts(EntityCode.of("project"))).isTrue();
         assertThat(listed.accepts(EntityCode.of("task"))).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "pod-7", "rtsync-0.default.svc:4001", "host_1-0a1b2c3d4e5f"})
+    void instance_ids_are_letters_digits_and_a_few_separators(String id) {
+        assertThat(new InstanceId(id).value()).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "pod 7", "pod/7", "'; DROP TABLE app.rtsync_reader; --", "é"})
+    void instance_ids_reject_other_characters_without_echoing_them(String id) {
+        assertThatThrownBy(() -> new InstanceId(id))
+                .isInstanceOf(InvalidValueException.class)
+                .hasMessage("instance id must be 1 to 64 characters of letters, digits, '.', '_', ':' and '-'");
+    }
+
+    @Test
+    void instance_ids_are_at_most_64_characters() {
+        assertThat(new InstanceId("x".repeat(InstanceId.MAX_LENGTH)).value()).hasSize(64);
+        assertThatThrownBy(() -> new InstanceId("x".repeat(InstanceId.MAX_LENGTH + 1))).isInstanceOf(InvalidValueException.class);
+    }
+
+    @Test
+    void a_random_instance_id_names_the_host_and_is_new_every_time() {
+        InstanceId first = InstanceId.randomOn("web-1.example.com");
+        InstanceId second = InstanceId.randomOn("web-1.example.com");
+
+        assertThat(first.value()).matches("web-1\\.example\\.com-[0-9a-f]{12}");
+        assertThat(first).isNotEqualTo(second);
+        assertThat(InstanceId.randomOn("my host/with\u00e9" + "x".repeat(100)).value())
+                .hasSize(InstanceId.MAX_LENGTH).startsWith("my-host-with-x");
+        assertThat(InstanceId.randomOn("").value()).startsWith("localhost-");
+    }
 }

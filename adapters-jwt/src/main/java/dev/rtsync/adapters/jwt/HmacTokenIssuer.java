@@ -23,7 +23,7 @@ public final class HmacTokenIssuer {
     private final MACSigner signer;
     private final Clock clock;
 
-    /** @throws IllegalArgumentException when the secret is shorter than 32 bytes */
+    /** @throws IllegalArgumentException when the secret is shorter than {@link NimbusTokenVerifier#MIN_SECRET_BYTES} */
     public HmacTokenIssuer(byte[] secret, Clock clock) {
         Objects.requireNonNull(secret, "secret");
         if (secret.length < NimbusTokenVerifier.MIN_SECRET_BYTES) {

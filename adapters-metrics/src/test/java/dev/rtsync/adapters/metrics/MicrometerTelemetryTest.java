@@ -203,7 +203,7 @@ class MicrometerTelemetryTest {
     }
 
     private static Connection connection(UserId user, ConnectionRegistry registry) {
-        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now(), Instant.now().plusSeconds(3600),
+        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now().plusSeconds(3600),
                 registry.subscriptions());
     }
 }

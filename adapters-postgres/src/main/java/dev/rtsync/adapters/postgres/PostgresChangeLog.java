@@ -8,6 +8,7 @@ import dev.rtsync.domain.ChangeAction;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.InstanceId;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package dev.rtsync.adapters.postgres;
 
 import dev.rtsync.application.port.out.InstanceRegistry;
+import dev.rtsync.domain.InstanceId;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Duration;

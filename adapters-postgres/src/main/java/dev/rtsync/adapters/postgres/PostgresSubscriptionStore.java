@@ -4,6 +4,7 @@ import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.InstanceId;
 import dev.rtsync.domain.Subscription;
 import dev.rtsync.domain.UserId;
 import org.jdbi.v3.core.Jdbi;
@@ -26,7 +27,7 @@ public final class PostgresSubscriptionStore implements SubscriptionStore {
     private final Jdbi jdbi;
     private final InstanceId instance;
 
-    /** @param instanceId this instance's name, stable across its restarts (see {@code docs/database.md}) */
+    /** @param instanceId this instance's name, unique among the running instances ({@link InstanceId}) */
     public PostgresSubscriptionStore(PostgresDatabase database, String instanceId) {
         this.jdbi = database.jdbi();
         this.instance = new InstanceId(instanceId);

@@ -80,6 +80,7 @@ class PostgresHealthProbeAndMigrationsTest {
                     .hasValueSatisfying(problem -> assertThat(problem).startsWith("database unreachable"));
             assertThatThrownBy(() -> new PostgresSubscriptionStore(database, "a").removeConnection(new ConnectionId("c")))
                     .isInstanceOf(StorageUnavailableException.class);
+            assertThatThrownBy(() -> new PostgresDatabaseClock(database).now()).isInstanceOf(StorageUnavailableException.class);
         }
     }
 

@@ -30,13 +30,15 @@ public record WebSocketSettings(String host, int port, int maxMessageBytes, Dura
                                 int maxThreads) {
 
     public static final int DEFAULT_PORT = 4001;
+    /** {@code RTSYNC_SEND_QUEUE}'s default: the most messages waiting for one client. */
+    public static final int DEFAULT_OUTBOUND_QUEUE_CAPACITY = 1024;
     /**
      * Jetty's acceptor and selectors take some threads for good (about half a thread per core), so
      * the default is 32 or 16 plus two per core, whichever is more; below this none would be left for work.
      */
     public static final int MIN_THREADS = 8;
     public static final WebSocketSettings DEFAULTS = new WebSocketSettings("0.0.0.0", DEFAULT_PORT, 256 * 1024,
-            Duration.ofSeconds(65), 1_000, Duration.ofSeconds(5), 50,
+            Duration.ofSeconds(65), DEFAULT_OUTBOUND_QUEUE_CAPACITY, Duration.ofSeconds(5), 50,
             Math.max(32, 16 + 2 * Runtime.getRuntime().availableProcessors()));
 
     public WebSocketSettings {

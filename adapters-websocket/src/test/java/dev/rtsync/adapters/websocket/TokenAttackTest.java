@@ -231,14 +231,17 @@ class TokenAttackTest {
     }
 
     @Test
-    void a_one_megabyte_token_in_token_refresh_closes_1009_and_a_200_kb_forged_one_gets_auth_failed_by_its_length() {
+    void a_one_megabyte_token_in_token_refresh_closes_1009_and_a_200_kb_forged_one_gets_auth_failed_by_its_length() throws Exception {
         UserId user = ServerFixture.newUser();
-        TestClient first = connect(fixture.uri(secret(fixture.tokenFor(user))));
-        first.assertAlive();
         String huge = secret("eyJ" + UUID.randomUUID() + "A".repeat(1 << 20));
-        sendMayBeCutShort(first, "{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + huge + "\"}}");
-        // 1009, or 1006 when the server's close races the rest of the frame: see docs/reliability.md
-        assertThat(first.awaitClose()).isIn(1009, 1006);
+        String refresh = "{\"type\":\"TOKEN_REFRESH\",\"payload\":{\"token\":\"" + huge + "\"}}";
+        // The frame is sent only up to one byte past the hard limit, so the close frame cannot race a
+        // reset over unread bytes (HostileFramesTest says why): the one code to expect is 1009.
+        try (RawSocket first = RawSocket.connect(fixture.server.port(), secret(fixture.tokenFor(user)))) {
+            await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.registry.all().stream().anyMatch(c -> c.user().equals(user)));
+            first.sendFrameStart(0x1, refresh.length(), refresh.substring(0, 2 * WebSocketSettings.DEFAULTS.maxMessageBytes() + 1).getBytes(StandardCharsets.US_ASCII));
+            assertThat(first.readCloseCode()).isEqualTo(1009);
+        }
         await().atMost(TestClient.TIMEOUT).until(() -> fixture.rtsync.registry.all().stream().noneMatch(c -> c.user().equals(user)));
 
         TestClient second = connect(fixture.uri(secret(fixture.tokenFor(user))));
@@ -295,7 +298,7 @@ class TokenAttackTest {
         connect(fixture.uri(valid) + "&token=" + forged).assertAlive();
     }
 
-    /** Sends a frame the server may close the connection during (it stops reading a frame past the hard limit). */
+    /** Sends a frame the server may close the connection during (it closes an unauthenticated connection at once). */
     private static void sendMayBeCutShort(TestClient client, String frame) {
         try {
             client.send(frame);

@@ -9,7 +9,6 @@ import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -46,13 +45,11 @@ public final class ConnectUseCase {
     private final TokenVerifier tokens;
     private final ConnectionRegistry registry;
     private final ConnectionCloser closer;
-    private final Clock clock;
 
-    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ConnectionCloser closer, Clock clock) {
+    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ConnectionCloser closer) {
         this.tokens = tokens;
         this.registry = registry;
         this.closer = closer;
-        this.clock = clock;
     }
 
     public ConnectResult connect(ConnectCommand command) {
@@ -68,7 +65,7 @@ public final class ConnectUseCase {
     }
 
     private ConnectResult admit(ConnectionId id, TokenVerification.Verified token) {
-        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt(), registry.subscriptions());
+        Connection connection = new Connection(id, token.user(), token.expiresAt(), registry.subscriptions());
         return switch (registry.register(connection)) {
             case ADMITTED -> new ConnectResult.Connected(connection.user(), connection.tokenExpiresAt());
             case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,

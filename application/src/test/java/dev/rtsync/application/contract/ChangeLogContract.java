@@ -34,6 +34,10 @@ public abstract class ChangeLogContract {
 
     protected abstract SubscriptionStore storeOfInstance(String instanceId);
 
+    /**
+     * A new run of the instance: each call is the instance (re)started, reading from the position
+     * its earlier runs left in the shared database, never from memory of an earlier object.
+     */
     protected abstract ChangeLog changeLogOfInstance(String instanceId);
 
     /** Commits one log row and returns its sequence. */
@@ -140,8 +144,23 @@ public abstract class ChangeLogContract {
         log.readPending(10);
 
         assertThat(log.readPending(10)).extracting(LoggedChange::sequence).containsExactly(sequence);
-        assertThat(changeLogOfInstance("a").readPending(10)).extracting(LoggedChange::sequence)
-                .as("a restarted instance reads what its crashed run did not acknowledge").containsExactly(sequence);
+    }
+
+    @Test
+    void a_restarted_instance_reads_what_its_crashed_run_did_not_acknowledge_and_nothing_it_did() {
+        ChangeLog crashedRun = changeLogOfInstance("a");
+        long handled = logChange(PROJECT, p1, ChangeAction.EDIT);
+        long unacknowledged = logChange(PROJECT, p2, ChangeAction.EDIT);
+        List<LoggedChange> delivered = crashedRun.readPending(1);
+        crashedRun.acknowledge(delivered, List.of());
+        List<LoggedChange> lostInTheCrash = crashedRun.readPending(1);
+
+        ChangeLog restarted = changeLogOfInstance("a");
+
+        assertThat(delivered).extracting(LoggedChange::sequence).containsExactly(handled);
+        assertThat(lostInTheCrash).extracting(LoggedChange::sequence).containsExactly(unacknowledged);
+        assertThat(restarted).isNotSameAs(crashedRun);
+        assertThat(restarted.readPending(10)).extracting(LoggedChange::sequence).containsExactly(unacknowledged);
     }
 
     @Test

@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The in-memory {@code app.logging}: {@link #append} plays the database trigger, and each
- * instance's {@link #readerFor reader} keeps its own acknowledgements, as each rtsync instance
- * does with the real log.
+ * instance's acknowledgements are kept here, per instance id, as the real log keeps each
+ * instance's position in {@code app.rtsync_reader}. So {@link #readerFor} called again for an
+ * instance is that instance restarted: it reads what its earlier run did not acknowledge.
  */
 public final class InMemoryChangeLog {
 
@@ -40,6 +41,7 @@ public final class InMemoryChangeLog {
     private final Condition appended = lock.newCondition();
     private final List<Row> rows = new ArrayList<>();
     private final Map<Long, SyncStatus> status = new HashMap<>();
+    private final Map<String, Set<Long>> acknowledgedBy = new HashMap<>();
     private long appends;
     private volatile boolean unavailable;
 
@@ -77,18 +79,24 @@ public final class InMemoryChangeLog {
         }
     }
 
-    /** The {@link ChangeLog} one instance reads. */
+    /** The {@link ChangeLog} one run of an instance reads; a second call for the same instance is a restart. */
     public ChangeLog readerFor(String instance) {
-        return new Reader(instance);
+        lock.lock();
+        try {
+            return new Reader(instance, acknowledgedBy.computeIfAbsent(instance, id -> new HashSet<>()));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private final class Reader implements ChangeLog {
         private final String instance;
-        private final Set<Long> acknowledged = new HashSet<>();
+        private final Set<Long> acknowledged; // the instance's position, guarded by the log's lock
         private long appendsSeen;
 
-        Reader(String instance) {
+        Reader(String instance, Set<Long> acknowledged) {
             this.instance = instance;
+            this.acknowledged = acknowledged;
         }
 
         @Override

@@ -8,15 +8,11 @@ import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 class InMemoryChangeLogTest extends ChangeLogContract {
 
     private final InMemorySubscriptionRows database = new InMemorySubscriptionRows();
     private final InMemoryChangeLog log = new InMemoryChangeLog(database, Clock.systemUTC());
-    // One reader per instance, as the real log keeps one position per instance in the database.
-    private final Map<String, ChangeLog> readers = new HashMap<>();
 
     @Override
     protected SubscriptionStore storeOfInstance(String instanceId) {
@@ -25,7 +21,7 @@ class InMemoryChangeLogTest extends ChangeLogContract {
 
     @Override
     protected ChangeLog changeLogOfInstance(String instanceId) {
-        return readers.computeIfAbsent(instanceId, log::readerFor);
+        return log.readerFor(instanceId); // a new run each time: the position is kept in the log
     }
 
     @Override

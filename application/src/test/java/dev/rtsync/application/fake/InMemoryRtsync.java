@@ -65,6 +65,8 @@ public final class InMemoryRtsync<C extends ClientChannel> {
         }
     }
 
+    public static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofSeconds(1);
+
     public final MutableClock clock = new MutableClock(Instant.parse("2025-11-27T10:30:00Z"));
     public final InMemorySubscriptionRows subscriptionRows = new InMemorySubscriptionRows();
     public final InMemorySubscriptionStore store = new InMemorySubscriptionStore(subscriptionRows, INSTANCE);
@@ -75,6 +77,8 @@ public final class InMemoryRtsync<C extends ClientChannel> {
     public final InMemoryTokenVerifier tokens = new InMemoryTokenVerifier();
     public final C clients;
     public final InMemoryHealthProbe health = new InMemoryHealthProbe();
+    /** The database's clock: this instance's own, until a test sets it apart. */
+    public final InMemoryDatabaseClock databaseClock = new InMemoryDatabaseClock(clock);
     public final RecordingTelemetry telemetry = new RecordingTelemetry();
     public final RtsyncCore core;
     // Shorthands for the core's parts that tests use most.
@@ -109,10 +113,10 @@ public final class InMemoryRtsync<C extends ClientChannel> {
         TokenVerifier verifier = replacements.tokens().map(made -> made.apply(clock)).orElse(tokens);
         this.core = new RtsyncCore(
                 new RtsyncCore.Ports(verifier, replacements.store().apply(store), changeLog,
-                        instances.registryOf(INSTANCE), clients, health, telemetry, clock),
+                        instances.registryOf(INSTANCE), clients, health, databaseClock, telemetry, clock),
                 // Health answers are not kept (age zero): tests change the database's health between checks.
                 new RtsyncCore.Settings(connectionLimits, subscriptionLimits, catalog, TYPE_SUBSCRIPTIONS, BATCH_SIZE,
-                        EXPIRY_WARNING_WINDOW, Duration.ZERO, HEARTBEAT_INTERVAL, DEAD_AFTER));
+                        EXPIRY_WARNING_WINDOW, Duration.ZERO, HEARTBEAT_INTERVAL, DEAD_AFTER, CLOCK_SKEW_TOLERANCE));
         this.registry = core.registry();
         this.useCases = core.clientUseCases();
         this.checkHealth = core.checkHealth();

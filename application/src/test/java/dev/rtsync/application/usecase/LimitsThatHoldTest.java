@@ -33,7 +33,7 @@ class LimitsThatHoldTest {
     private final RecordingClientChannel clients = new RecordingClientChannel();
 
     private Connection open(String id) {
-        Connection connection = new Connection(new ConnectionId(id), new UserId(UUID.randomUUID()), NOW, NOW.plusSeconds(3600));
+        Connection connection = new Connection(new ConnectionId(id), new UserId(UUID.randomUUID()), NOW.plusSeconds(3600));
         assertThat(registry.register(connection)).isEqualTo(ConnectionRegistry.Admission.ADMITTED);
         return connection;
     }

@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  * once for every connection that gets it), and {@link ClientMessageDecoder} reading a SUBSCRIBE of
  * 100 ids, the message of the subscribe-rate target, into domain values.
  *
- * <p>It lives in the adapter's package because both classes are package-private there; the
- * benchmarks module depends on the adapter for this alone, and production code has no entry point
- * made for it.
+ * <p>It lives in the adapter's package because both classes are package-private there, and stays
+ * there on purpose: moving it would make the decoder, its verdict and every {@code ClientMessage}
+ * public API of the adapter to serve a benchmark. The split package is harmless on the class path,
+ * and the benchmarks jar is never deployed (docs/benchmarks.md, "JMH microbenchmarks").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

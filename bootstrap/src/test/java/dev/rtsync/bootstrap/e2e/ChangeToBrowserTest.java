@@ -50,7 +50,12 @@ class ChangeToBrowserTest {
             assertThat(payload.path("entityCode").asText()).isEqualTo("task");
             assertThat(payload.path("changes").get(0).path("entityId").asText()).isEqualTo(task.toString());
             assertThat(payload.path("changes").get(0).path("action").asText()).isEqualTo("CREATE");
-            assertThat(tab.drain(Duration.ofMillis(500))).as("nothing of the project, watched by no one").isEmpty();
+
+            // A later task, after the rename has been delivered: an INVALIDATE of the project, watched
+            // by no one, would have been queued before this one.
+            awaitLogDelivered();
+            UUID sentinel = api.createTask(alice, project, "Land");
+            assertThat(changedIds(tab.next("INVALIDATE"))).as("nothing of the project in between").containsExactly(sentinel.toString());
         }
     }
 
@@ -131,8 +136,14 @@ class ChangeToBrowserTest {
 
             assertThat(changedIds(aliceTab.next("INVALIDATE"))).containsExactly(alicesProject.toString());
             assertThat(changedIds(bobTab.next("INVALIDATE"))).containsExactly(bobsProject.toString());
-            assertThat(aliceTab.drain(Duration.ofMillis(300))).isEmpty();
-            assertThat(bobTab.drain(Duration.ofMillis(300))).isEmpty();
+
+            // Each user's own project again, after both renames have been delivered: the other user's
+            // change, had it been sent, would have come before.
+            awaitLogDelivered();
+            api.renameProject(alice, alicesProject, "x2");
+            api.renameProject(bob, bobsProject, "y2");
+            assertThat(changedIds(aliceTab.next("INVALIDATE"))).as("nothing of bob's in between").containsExactly(alicesProject.toString());
+            assertThat(changedIds(bobTab.next("INVALIDATE"))).as("nothing of alice's in between").containsExactly(bobsProject.toString());
         }
     }
 
