@@ -180,7 +180,7 @@ public final class Rtsync implements AutoCloseable {
         liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
 
         Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
-                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), (cause, report) -> telemetry.wokeUp(cause)));
+                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), telemetry));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
         telemetry.watchConnections(registry).watchPool(

@@ -42,6 +42,8 @@ public final class InMemoryRtsync<C extends ClientChannel> {
     public final InMemoryTokenVerifier tokens = new InMemoryTokenVerifier();
     public final C clients;
     public final InMemoryHealthProbe health = new InMemoryHealthProbe();
+    /** What delivery reports: rows read, changes delivered, lag. */
+    public final RecordingTelemetry telemetry = new RecordingTelemetry();
     public final ConnectionRegistry registry;
     public final ClientUseCases useCases;
     public final DeliverPendingChangesUseCase deliverPendingChanges;
@@ -72,7 +74,7 @@ public final class InMemoryRtsync<C extends ClientChannel> {
                 new StatusUseCase(registry, clients, clock),
                 disconnect,
                 new CheckHealthUseCase(registry, health));
-        this.deliverPendingChanges = new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, BATCH_SIZE);
+        this.deliverPendingChanges = new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, BATCH_SIZE, telemetry);
         this.warnExpiringTokens = new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, EXPIRY_WARNING_WINDOW);
     }
 }
