@@ -183,7 +183,8 @@ public final class Rtsync implements AutoCloseable {
                 new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), telemetry));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
-        telemetry.watchConnections(registry).watchPool(
+        telemetry.watchConnections(registry);
+        telemetry.watchPool(
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
         OperationsEndpoints operations = new OperationsEndpoints(

@@ -1,11 +1,16 @@
 package dev.rtsync.bootstrap;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -42,6 +47,25 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule adapters_never_depend_on_each_other =
             slices().matching("dev.rtsync.adapters.(*)..").should().notDependOnEachOther();
+
+    /** The use cases, each with its command and result types, and the record that bundles them. */
+    private static final DescribedPredicate<JavaClass> USE_CASES =
+            resideInAPackage("dev.rtsync.application.usecase..")
+                    .and(nameMatching(".*\\.\\w+UseCases?(\\$.*)?"))
+                    .as("use cases");
+
+    @ArchTest
+    static final ArchRule driven_adapters_see_the_application_only_through_its_ports =
+            noClasses().that().resideInAnyPackage("dev.rtsync.adapters.postgres..", "dev.rtsync.adapters.jwt..",
+                            "dev.rtsync.adapters.metrics..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.rtsync.application.usecase..");
+
+    @ArchTest
+    static final ArchRule adapters_call_use_cases_but_never_the_applications_internals =
+            noClasses().that().resideInAPackage("dev.rtsync.adapters..")
+                    .should().dependOnClassesThat(resideInAPackage("dev.rtsync.application.usecase..").and(not(USE_CASES))
+                            .as("are in the application's use-case package but are not use cases (its internals, "
+                                    + "such as ConnectionRegistry)"));
 
     @ArchTest
     static final ArchRule only_the_bootstrap_depends_on_adapters =

@@ -1,10 +1,9 @@
 package dev.rtsync.adapters.metrics;
 
 import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.WakeUp;
-import dev.rtsync.application.usecase.ConnectionRegistry;
-import dev.rtsync.domain.Connection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -131,15 +130,14 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     }
 
     /** Reads open connections, their distinct users and the subscriptions they hold at each scrape. */
-    public MicrometerTelemetry watchConnections(ConnectionRegistry connections) {
-        Gauge.builder("rtsync.connections", connections, ConnectionRegistry::connectionCount)
+    @Override
+    public void watchConnections(ConnectionLevels levels) {
+        Gauge.builder("rtsync.connections", levels, ConnectionLevels::connectionCount)
                 .description("Open, authenticated WebSocket connections on this instance").strongReference(true).register(registry);
-        Gauge.builder("rtsync.users", connections, ConnectionRegistry::userCount)
+        Gauge.builder("rtsync.users", levels, ConnectionLevels::userCount)
                 .description("Distinct users with an open connection on this instance").strongReference(true).register(registry);
-        Gauge.builder("rtsync.subscriptions", connections,
-                        open -> open.all().stream().mapToInt(Connection::subscriptionCount).sum())
+        Gauge.builder("rtsync.subscriptions", levels, ConnectionLevels::subscriptionCount)
                 .description("Entity subscriptions held by this instance's connections").strongReference(true).register(registry);
-        return this;
     }
 
     /** Reads the database pool at each scrape; the suppliers must be cheap and never block. */

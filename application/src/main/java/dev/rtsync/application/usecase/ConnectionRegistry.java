@@ -1,5 +1,6 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.ConnectionLimits;
@@ -13,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connections open on this instance. Thread-safe: transport threads add and remove while
- * the change watcher and the expiry check read.
+ * the change watcher and the expiry check read. Its counts are this instance's
+ * {@link ConnectionLevels}, for the metrics.
  */
-public final class ConnectionRegistry {
+public final class ConnectionRegistry implements ConnectionLevels {
 
     /** What {@link #register} decided. */
     public enum Admission { ADMITTED, TOO_MANY_FOR_USER, TOO_MANY_IN_TOTAL }
@@ -61,11 +63,22 @@ public final class ConnectionRegistry {
         return List.copyOf(connections.values());
     }
 
+    @Override
     public int connectionCount() {
         return connections.size();
     }
 
+    @Override
     public int userCount() {
         return openPerUser.size();
+    }
+
+    @Override
+    public int subscriptionCount() {
+        int subscriptions = 0;
+        for (Connection connection : connections.values()) {
+            subscriptions += connection.subscriptionCount();
+        }
+        return subscriptions;
     }
 }
