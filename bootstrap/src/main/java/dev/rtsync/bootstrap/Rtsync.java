@@ -19,23 +19,11 @@ import dev.rtsync.adapters.websocket.ManagementServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
 import dev.rtsync.adapters.websocket.WebSocketSettings;
+import dev.rtsync.application.RtsyncCore;
 import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.usecase.ChangeWatcher;
-import dev.rtsync.application.usecase.CheckHealthUseCase;
-import dev.rtsync.application.usecase.ClientUseCases;
-import dev.rtsync.application.usecase.ConnectUseCase;
-import dev.rtsync.application.usecase.ConnectionRegistry;
-import dev.rtsync.application.usecase.DeliverPendingChangesUseCase;
-import dev.rtsync.application.usecase.DisconnectUseCase;
 import dev.rtsync.application.usecase.KeepAliveUseCase;
-import dev.rtsync.application.usecase.PingUseCase;
 import dev.rtsync.application.usecase.PruneChangeLogUseCase;
-import dev.rtsync.application.usecase.RefreshTokenUseCase;
-import dev.rtsync.application.usecase.StatusUseCase;
-import dev.rtsync.application.usecase.SubscribeUseCase;
-import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
-import dev.rtsync.application.usecase.UnsubscribeUseCase;
-import dev.rtsync.application.usecase.WarnExpiringTokensUseCase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +40,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One running rtsync instance: the composition root. {@link #start} builds every adapter and use
- * case with plain constructors and starts the server, the change watcher and the housekeeping timer (token expiry, retried row removals);
+ * One running rtsync instance: the composition root. {@link #start} builds every adapter with plain
+ * constructors, hands them to {@link RtsyncCore} as its ports, and starts the server, the change
+ * watcher, the heartbeats and the housekeeping timer (token expiry, retried row removals);
  * {@link #stop} takes them down in the reverse order. End-to-end tests start it exactly as
  * {@link Main} does.
  */
@@ -114,18 +103,43 @@ public final class Rtsync implements AutoCloseable {
     }
 
     private static Rtsync start(RtsyncConfig config, Clock clock, Deque<AutoCloseable> opened) {
-        MicrometerTelemetry telemetry = new MicrometerTelemetry();
-        opened.push(telemetry);
-        DatabaseUrl databaseUrl = databaseUrl(config, opened);
-        String secret = config.jwtSecret().orElseGet(() -> {
-            LOG.warn("JWT_SECRET is not set: using the development secret in {}; set it to the REST API's secret in production",
-                    DevelopmentSecret.defaultLocation());
-            return DevelopmentSecret.loadOrCreate(DevelopmentSecret.defaultLocation());
-        });
+        MicrometerTelemetry telemetry = opened(opened, new MicrometerTelemetry());
+        NimbusTokenVerifier tokens = tokenVerifier(config, clock); // a bad secret or JWKS file fails before the database starts
+        PostgresDatabase database = openDatabase(config, opened);
+        PostgresSubscriptionStore store = subscriptionStore(database, config.instanceId());
+        PostgresChangeLog changeLog = opened(opened, new PostgresChangeLog(database, config.instanceId()));
+        PostgresInstanceRegistry instances = new PostgresInstanceRegistry(database, config.instanceId(), changeLog);
+        WebSocketSettings webSocket = webSocketSettings(config);
+        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry, config.sendQueueBytes());
 
-        PostgresDatabase database = PostgresDatabase.open(databaseUrl,
-                new PostgresDatabase.Settings(config.poolSize(), DATABASE_CONNECTION_TIMEOUT));
-        opened.push(database);
+        RtsyncCore core = new RtsyncCore(
+                new RtsyncCore.Ports(tokens, store, changeLog, instances, clients,
+                        new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), telemetry, clock),
+                coreSettings(config));
+
+        ScheduledExecutorService liveness = startHeartbeats(core.keepAlive(), instances, config.heartbeatInterval(), opened);
+        Thread watcher = changeWatcher(core, changeLog, config.fallbackPoll(), telemetry);
+        watchLevels(telemetry, core, database);
+        ManagementServer management = new ManagementServer(webSocket.host(), config.managementPort(), telemetry::scrape).start();
+        opened.push(management::stop);
+        JavalinWebSocketServer server = startServer(config, webSocket, core, clients, watcher);
+        telemetry.watchJetty(server.jettyServer());
+        config.logRetention().ifPresent(age -> startRetention(
+                new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,
+                        RETENTION_BATCH_ROWS, RETENTION_BATCHES_PER_ROUND, telemetry), age, opened));
+        watcher.start();
+        ScheduledExecutorService housekeeping = startHousekeeping(core);
+        startCleanUps(liveness, core.keepAlive(), config.heartbeatInterval());
+        LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
+        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
+                liveness, core.keepAlive(), management.port());
+    }
+
+    /** The database the configuration names, or the embedded one; migrated and checked before anything uses it. */
+    private static PostgresDatabase openDatabase(RtsyncConfig config, Deque<AutoCloseable> opened) {
+        DatabaseUrl databaseUrl = databaseUrl(config, opened);
+        PostgresDatabase database = opened(opened, PostgresDatabase.open(databaseUrl,
+                new PostgresDatabase.Settings(config.poolSize(), DATABASE_CONNECTION_TIMEOUT)));
         if (config.migrateOnStart()) {
             // The embedded database is a newcomer's playground: it gets the sample tables too.
             boolean withSamples = config.databaseUrl().isEmpty();
@@ -134,82 +148,110 @@ public final class Rtsync implements AutoCloseable {
         }
         checkPrivileges(new RuntimePrivileges(database), config.logRetention().isPresent());
         reportTrackedTables(config, new TrackedTables(database));
-        PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, config.instanceId());
-        int leftOver = store.removeAllOfThisInstance();
-        LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", config.instanceId(), leftOver);
-        PostgresChangeLog changeLog = new PostgresChangeLog(database, config.instanceId());
-        opened.push(changeLog);
-        PostgresInstanceRegistry instances = new PostgresInstanceRegistry(database, config.instanceId(), changeLog);
+        return database;
+    }
 
-        WebSocketSettings webSocket = WebSocketSettings.DEFAULTS
+    /** The store, rid of the rows an earlier run of this instance left behind (a crash leaves them). */
+    private static PostgresSubscriptionStore subscriptionStore(PostgresDatabase database, String instanceId) {
+        PostgresSubscriptionStore store = new PostgresSubscriptionStore(database, instanceId);
+        int leftOver = store.removeAllOfThisInstance();
+        LOG.info("Instance {}: removed {} subscription rows an earlier run left behind", instanceId, leftOver);
+        return store;
+    }
+
+    private static NimbusTokenVerifier tokenVerifier(RtsyncConfig config, Clock clock) {
+        String secret = config.jwtSecret().orElseGet(() -> {
+            LOG.warn("JWT_SECRET is not set: using the development secret in {}; set it to the REST API's secret in production",
+                    DevelopmentSecret.defaultLocation());
+            return DevelopmentSecret.loadOrCreate(DevelopmentSecret.defaultLocation());
+        });
+        return new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
+                new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
+                clock);
+    }
+
+    private static RtsyncCore.Settings coreSettings(RtsyncConfig config) {
+        return new RtsyncCore.Settings(config.connectionLimits(), config.subscriptionLimits(), config.entityCatalog(),
+                config.typeSubscriptions(), config.batchSize(), config.tokenWarning(), HEALTH_CACHE,
+                config.heartbeatInterval(), config.deadAfter());
+    }
+
+    private static WebSocketSettings webSocketSettings(RtsyncConfig config) {
+        return WebSocketSettings.DEFAULTS
                 .withPort(config.port())
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
                 .withOutboundQueueCapacity(config.sendQueue());
-        WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry, config.sendQueueBytes());
-        NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
-                new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
-                clock);
-        ConnectionRegistry registry = new ConnectionRegistry(config.connectionLimits());
-        DisconnectUseCase disconnect = new DisconnectUseCase(registry, store);
-        ClientUseCases useCases = new ClientUseCases(
-                new ConnectUseCase(tokens, registry, clients, clock),
-                new SubscribeUseCase(registry, store, clients, config.subscriptionLimits(), config.entityCatalog(),
-                        config.typeSubscriptions()),
-                new UnsubscribeUseCase(registry, store),
-                new UnsubscribeAllUseCase(registry, store),
-                new PingUseCase(registry, clients),
-                new RefreshTokenUseCase(tokens, registry, clients, disconnect),
-                new StatusUseCase(registry, clients, clock),
-                disconnect,
-                new CheckHealthUseCase(registry, new PostgresHealthProbe(database, HEALTH_PROBE_TIMEOUT), clock, HEALTH_CACHE));
-        DeliverPendingChangesUseCase deliver =
-                new DeliverPendingChangesUseCase(changeLog, registry, clients, clock, config.batchSize(), telemetry);
-        WarnExpiringTokensUseCase warnExpiringTokens =
-                new WarnExpiringTokensUseCase(registry, clients, disconnect, clock, config.tokenWarning());
-        KeepAliveUseCase keepAlive = new KeepAliveUseCase(instances, registry, clients, disconnect, telemetry, clock,
-                config.heartbeatInterval(), config.deadAfter());
-        // Two threads: a clean-up that takes its time never delays this instance's own heartbeat. The
-        // heartbeat starts with the registration, so a slow start (the server's, the JIT's) never
-        // looks like silence to the others.
+    }
+
+    /**
+     * Registers this instance and starts its heartbeats, on a timer of two threads: a clean-up that
+     * takes its time never delays this instance's own heartbeat. The heartbeat starts with the
+     * registration, so a slow start (the server's, the JIT's) never looks like silence to the others.
+     */
+    private static ScheduledExecutorService startHeartbeats(KeepAliveUseCase keepAlive, PostgresInstanceRegistry instances,
+                                                            Duration interval, Deque<AutoCloseable> opened) {
         ScheduledExecutorService liveness = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("rtsync-liveness-", 1).daemon(true).factory());
         opened.push(liveness::shutdownNow);
         instances.register();
-        long heartbeatMillis = config.heartbeatInterval().toMillis();
-        liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+        long millis = interval.toMillis();
+        liveness.scheduleAtFixedRate(() -> runSafely(keepAlive::beat), millis, millis, TimeUnit.MILLISECONDS);
+        return liveness;
+    }
 
-        Thread watcher = Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
-                new ChangeWatcher(deliver, changeLog, config.fallbackPoll(), telemetry));
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-                runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
-        telemetry.watchConnections(registry);
+    /** The clean-up after dead instances, on the heartbeats' timer; started once this instance serves. */
+    private static void startCleanUps(ScheduledExecutorService liveness, KeepAliveUseCase keepAlive, Duration interval) {
+        long millis = interval.toMillis();
+        liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The delivery loop on a thread of its own, not yet started. */
+    private static Thread changeWatcher(RtsyncCore core, PostgresChangeLog changeLog, Duration fallbackPoll,
+                                        MicrometerTelemetry telemetry) {
+        return Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
+                new ChangeWatcher(core.deliverPendingChanges(), changeLog, fallbackPoll, telemetry));
+    }
+
+    /** The levels Prometheus reads at each scrape: open connections and the pool's use. */
+    private static void watchLevels(MicrometerTelemetry telemetry, RtsyncCore core, PostgresDatabase database) {
+        telemetry.watchConnections(core.registry());
         telemetry.watchPool(
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
-        OperationsEndpoints operations = new OperationsEndpoints(
+    }
+
+    private static JavalinWebSocketServer startServer(RtsyncConfig config, WebSocketSettings webSocket, RtsyncCore core,
+                                                      WebSocketClientChannel clients, Thread watcher) {
+        OperationsEndpoints operations = new OperationsEndpoints(core.checkHealth(),
                 () -> watcher.getState() != Thread.State.TERMINATED, Optional.empty()); // metrics: on the management port
-        ManagementServer management = new ManagementServer(webSocket.host(), config.managementPort(), telemetry::scrape).start();
-        opened.push(management::stop);
         // Half the pool runs client messages, so that delivery and the probes always find a connection.
         FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
                 Math.max(1, config.poolSize() / 2));
-        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, fairness, useCases, clients, operations).start();
-        telemetry.watchJetty(server.jettyServer());
+        return new JavalinWebSocketServer(webSocket, fairness, core.clientUseCases(), clients, operations).start();
+    }
 
-        config.logRetention().ifPresent(age -> startRetention(
-                new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,
-                        RETENTION_BATCH_ROWS, RETENTION_BATCHES_PER_ROUND, telemetry), age, opened));
-        watcher.start();
+    /**
+     * Every second: closes the connections whose token expired, then warns those whose token
+     * expires soon (so none is warned in the round that closes it), then retries the removal of
+     * rows the store refused while it was unreachable.
+     */
+    private static ScheduledExecutorService startHousekeeping(RtsyncCore core) {
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                runnable -> Thread.ofPlatform().name("rtsync-housekeeping").daemon(true).unstarted(runnable));
         housekeeping.scheduleWithFixedDelay(() -> {
-                    runSafely(warnExpiringTokens::warnAndExpire);
-                    runSafely(disconnect::retryFailedRemovals);
+                    runSafely(core.expireTokens()::expire);
+                    runSafely(core.warnExpiringTokens()::warn);
+                    runSafely(core.clientUseCases().disconnect()::retryFailedRemovals);
                 },
                 HOUSEKEEPING_INTERVAL.toMillis(), HOUSEKEEPING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        liveness.scheduleWithFixedDelay(() -> runSafely(keepAlive::cleanUp), heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
-        LOG.info("rtsync instance {} ready on port {}", config.instanceId(), server.port());
-        return new Rtsync(config.instanceId(), config.shutdownTimeout(), opened, store, server, watcher, housekeeping,
-                liveness, keepAlive, management.port());
+        return housekeeping;
+    }
+
+    /** Remembers what was opened, to be closed in reverse at a stop or a failed start. */
+    private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
     }
 
     /** Runs the retention on a thread of its own, so a long round never delays token expiry. */

@@ -95,6 +95,14 @@ public record RtsyncConfig(
         if (maxSubscriptions < maxIdsPerSubscribe) {
             throw new ConfigurationException("RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE");
         }
+        int maxSubscriptionsPerUser = env.integer(Setting.RTSYNC_MAX_SUBSCRIPTIONS_PER_USER, 1, 100_000_000);
+        if (maxSubscriptionsPerUser < maxSubscriptions) {
+            throw new ConfigurationException("RTSYNC_MAX_SUBSCRIPTIONS_PER_USER must be at least RTSYNC_MAX_SUBSCRIPTIONS");
+        }
+        int maxSubscriptionsPerInstance = env.integer(Setting.RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE, 1, 1_000_000_000);
+        if (maxSubscriptionsPerInstance < maxSubscriptionsPerUser) {
+            throw new ConfigurationException("RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE must be at least RTSYNC_MAX_SUBSCRIPTIONS_PER_USER");
+        }
         int maxPerUser = env.integer(Setting.RTSYNC_MAX_CONNECTIONS_PER_USER, 1, 1_000_000);
         int maxConnections = env.integer(Setting.RTSYNC_MAX_CONNECTIONS, 1, 10_000_000);
         if (maxConnections < maxPerUser) {
@@ -129,7 +137,7 @@ public record RtsyncConfig(
                 env.duration(Setting.RTSYNC_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)),
                 env.integer(Setting.RTSYNC_MAX_MESSAGE_BYTES, 1_024, 64 * 1024 * 1024),
                 env.integer(Setting.RTSYNC_SEND_QUEUE, 1, 1_000_000),
-                new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions),
+                new SubscriptionLimits(maxIdsPerSubscribe, maxSubscriptions, maxSubscriptionsPerUser, maxSubscriptionsPerInstance),
                 new ConnectionLimits(maxPerUser, maxConnections),
                 entityCatalog(env.text(Setting.RTSYNC_ENTITY_CODES)),
                 env.duration(Setting.RTSYNC_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),

@@ -27,6 +27,8 @@ public enum Setting {
     RTSYNC_SEND_QUEUE("1024", "Most messages waiting for one client; a client that falls further behind is disconnected."),
     RTSYNC_MAX_IDS_PER_SUBSCRIBE("1000", "Most entity ids in one SUBSCRIBE."),
     RTSYNC_MAX_SUBSCRIPTIONS("10000", "Most subscriptions one connection holds."),
+    RTSYNC_MAX_SUBSCRIPTIONS_PER_USER("50000", "Most subscriptions one user holds across all of their connections on one instance."),
+    RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE("1000000", "Most subscriptions all connections of one instance hold together (each is a row in `app.rxdb_subscription`); docs/reliability.md explains the default."),
     RTSYNC_MAX_CONNECTIONS_PER_USER("32", "Most open connections of one user on one instance."),
     RTSYNC_MAX_CONNECTIONS("100000", "Most open connections on one instance."),
     RTSYNC_ENTITY_CODES("", "Comma-separated entity codes clients may subscribe to. Empty: any well-formed code."),

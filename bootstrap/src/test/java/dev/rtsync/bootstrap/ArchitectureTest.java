@@ -2,16 +2,23 @@ package dev.rtsync.bootstrap;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+
+import java.util.List;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -92,4 +99,38 @@ class ArchitectureTest {
             classes().that().resideInAPackage("dev.rtsync.application.port.out")
                     .and().haveSimpleNameNotEndingWith("Exception")
                     .should().beInterfaces().orShould().beRecords().orShould().beEnums();
+
+    @ArchTest
+    static final ArchRule use_cases_take_a_command_record_and_return_a_result_record_or_sealed_type =
+            methods().that().areDeclaredInClassesThat().resideInAPackage("dev.rtsync.application.usecase")
+                    .and().areDeclaredInClassesThat().haveSimpleNameEndingWith("UseCase")
+                    .and().arePublic()
+                    .should(takeOneCommandRecordAndReturnAResult());
+
+    /**
+     * A command is one record; a use case the clock drives (the timers') takes none, time comes
+     * through the {@code Clock} port. A result is a record, a sealed interface of records or an
+     * enum: never a bare boolean, an {@code Optional}, a domain object the caller could change, or
+     * a wire message. A step with nothing to report ({@code KeepAliveUseCase.leave}) returns nothing.
+     */
+    private static ArchCondition<JavaMethod> takeOneCommandRecordAndReturnAResult() {
+        return new ArchCondition<>("take no parameter or one command record, and return a record, a sealed interface or an enum") {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                List<JavaClass> parameters = method.getRawParameterTypes();
+                boolean takesACommand = parameters.isEmpty() || parameters.size() == 1 && parameters.getFirst().isRecord();
+                JavaClass result = method.getRawReturnType();
+                boolean returnsAResult = result.isRecord() || result.isEnum() || result.getName().equals("void")
+                        || result.isInterface() && result.reflect().isSealed();
+                if (!takesACommand) {
+                    events.add(SimpleConditionEvent.violated(method, method.getFullName() + " takes " + parameters
+                            + ", not one command record"));
+                }
+                if (!returnsAResult) {
+                    events.add(SimpleConditionEvent.violated(method, method.getFullName() + " returns " + result.getName()
+                            + ", not a result record, a sealed interface or an enum"));
+                }
+            }
+        };
+    }
 }

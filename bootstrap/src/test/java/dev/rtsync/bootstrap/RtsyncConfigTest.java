@@ -65,6 +65,15 @@ class RtsyncConfigTest {
     }
 
     @Test
+    void the_subscription_caps_per_user_and_per_instance_are_read_from_the_environment() {
+        RtsyncConfig config = RtsyncConfig.fromEnvironment(Map.of(
+                "RTSYNC_MAX_SUBSCRIPTIONS_PER_USER", "20000",
+                "RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE", "300000"));
+
+        assertThat(config.subscriptionLimits()).isEqualTo(new SubscriptionLimits(1_000, 10_000, 20_000, 300_000));
+    }
+
+    @Test
     void the_heartbeat_interval_and_the_time_to_death_are_read_from_the_environment() {
         RtsyncConfig config = RtsyncConfig.fromEnvironment(Map.of(
                 "RTSYNC_HEARTBEAT_INTERVAL", "250ms",
@@ -93,6 +102,8 @@ class RtsyncConfigTest {
             "RTSYNC_ENTITY_CODES|Project|RTSYNC_ENTITY_CODES must be a comma-separated list",
             "RTSYNC_TYPE_SUBSCRIPTIONS|task;project|RTSYNC_TYPE_SUBSCRIPTIONS must be a comma-separated list",
             "RTSYNC_MAX_SUBSCRIPTIONS|10|RTSYNC_MAX_SUBSCRIPTIONS must be at least RTSYNC_MAX_IDS_PER_SUBSCRIBE",
+            "RTSYNC_MAX_SUBSCRIPTIONS_PER_USER|9999|RTSYNC_MAX_SUBSCRIPTIONS_PER_USER must be at least RTSYNC_MAX_SUBSCRIPTIONS",
+            "RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE|49999|RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE must be at least RTSYNC_MAX_SUBSCRIPTIONS_PER_USER",
             "RTSYNC_HEARTBEAT_INTERVAL|10ms|RTSYNC_HEARTBEAT_INTERVAL must be a duration from 100ms",
             "RTSYNC_DEAD_AFTER|8s|RTSYNC_DEAD_AFTER must be at least twice RTSYNC_HEARTBEAT_INTERVAL",
             "RTSYNC_LOG_RETENTION|forever|RTSYNC_LOG_RETENTION must be a duration from 60s",

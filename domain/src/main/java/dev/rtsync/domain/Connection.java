@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -19,6 +20,10 @@ import java.util.Set;
  *
  * <p>A connection's own messages arrive one at a time, but the change watcher and the expiry
  * check read it from other threads, so every method is synchronized on the connection.
+ *
+ * <p>What it holds is also counted in its instance's {@link HeldSubscriptions}, so that its user
+ * and the instance stay within their caps: every change of its subscriptions changes those counts
+ * by the same amount, under this connection's lock.
  */
 public final class Connection {
 
@@ -29,12 +34,24 @@ public final class Connection {
     private boolean expiryWarned;
     private final Map<EntityCode, Set<EntityId>> subscriptions = new HashMap<>();
     private int subscriptionCount;
+    private final HeldSubscriptions instanceSubscriptions;
 
+    /**
+     * A connection counted on its own: its user's and its instance's caps see only it. For tests and
+     * tools; an instance's connections share the registry's counts.
+     */
     public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt) {
+        this(id, user, connectedAt, tokenExpiresAt, new HeldSubscriptions());
+    }
+
+    /** @param instanceSubscriptions the counts shared by every connection of this instance */
+    public Connection(ConnectionId id, UserId user, Instant connectedAt, Instant tokenExpiresAt,
+                      HeldSubscriptions instanceSubscriptions) {
         this.id = Objects.requireNonNull(id, "connection id");
         this.user = Objects.requireNonNull(user, "user");
         this.connectedAt = Objects.requireNonNull(connectedAt, "connected at");
         this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "token expiry");
+        this.instanceSubscriptions = Objects.requireNonNull(instanceSubscriptions, "instance subscriptions");
     }
 
     public ConnectionId id() {
@@ -54,8 +71,9 @@ public final class Connection {
     }
 
     /**
-     * Adds the ids to what the connection watches, all or nothing: a request over a limit
-     * changes nothing. Ids already held count once and are not added again.
+     * Adds the ids to what the connection watches, all or nothing: a request over a limit (of the
+     * connection, its user or the instance) changes nothing. Ids already held count once and are
+     * not added again.
      */
     public synchronized SubscribeOutcome subscribe(EntityCode code, Collection<EntityId> ids, SubscriptionLimits limits) {
         Objects.requireNonNull(code, "entity code");
@@ -70,8 +88,10 @@ public final class Connection {
                 added.add(entity);
             }
         }
-        if (subscriptionCount + added.size() > limits.maxSubscriptionsPerConnection()) {
-            return new SubscribeOutcome.TooManySubscriptions(subscriptionCount, added.size(), limits.maxSubscriptionsPerConnection());
+        Optional<HeldSubscriptions.Refusal> refused = instanceSubscriptions.tryHold(user, subscriptionCount, added.size(), limits);
+        if (refused.isPresent()) {
+            HeldSubscriptions.Refusal refusal = refused.get();
+            return new SubscribeOutcome.TooManySubscriptions(refusal.cap(), refusal.held(), added.size(), refusal.max());
         }
         if (!added.isEmpty()) {
             subscriptions.computeIfAbsent(code, c -> new HashSet<>()).addAll(added);
@@ -92,7 +112,7 @@ public final class Connection {
                 removed.add(entity);
             }
         }
-        subscriptionCount -= removed.size();
+        release(removed.size());
         if (held.isEmpty()) {
             subscriptions.remove(code);
         }
@@ -103,7 +123,7 @@ public final class Connection {
     public synchronized int unsubscribeAll(EntityCode code) {
         Set<EntityId> held = subscriptions.remove(code);
         int removed = held == null ? 0 : held.size();
-        subscriptionCount -= removed;
+        release(removed);
         return removed;
     }
 
@@ -111,8 +131,13 @@ public final class Connection {
     public synchronized int unsubscribeEverything() {
         int removed = subscriptionCount;
         subscriptions.clear();
-        subscriptionCount = 0;
+        release(removed);
         return removed;
+    }
+
+    private void release(int count) {
+        subscriptionCount -= count;
+        instanceSubscriptions.release(user, count);
     }
 
     /** Whether the connection watches the entity, by its id or by a subscription to every entity of the code. */
@@ -140,19 +165,33 @@ public final class Connection {
     }
 
     /**
-     * Returns the time left when the token expires within the window and this token was not
-     * warned about yet, and remembers that it now is: each token is warned about once.
+     * The token's remaining life in whole seconds, rounded up (1.5 s left is 2), and 0 once it
+     * expired: the one rule for every number of seconds the protocol carries ({@code expiresIn},
+     * {@code tokenExpiresIn}), so that they agree.
      */
-    public synchronized Optional<Duration> takeExpiryWarning(Instant now, Duration window) {
-        if (expiryWarned || isExpired(now)) {
-            return Optional.empty();
-        }
+    public synchronized long tokenExpiresInSeconds(Instant now) {
         Duration left = Duration.between(now, tokenExpiresAt);
-        if (left.compareTo(window) > 0) {
-            return Optional.empty();
+        if (left.isNegative()) {
+            return 0;
+        }
+        long seconds = left.toSeconds();
+        return left.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
+    }
+
+    /**
+     * Returns the seconds left ({@link #tokenExpiresInSeconds}) when the token expires within the
+     * window and this token was not warned about yet, and remembers that it now is: each token is
+     * warned about once.
+     */
+    public synchronized OptionalLong takeExpiryWarning(Instant now, Duration window) {
+        if (expiryWarned || isExpired(now)) {
+            return OptionalLong.empty();
+        }
+        if (Duration.between(now, tokenExpiresAt).compareTo(window) > 0) {
+            return OptionalLong.empty();
         }
         expiryWarned = true;
-        return Optional.of(left);
+        return OptionalLong.of(tokenExpiresInSeconds(now));
     }
 
     @Override

@@ -21,7 +21,14 @@ public sealed interface SubscribeOutcome {
     record TooManyIds(int requested, int max) implements SubscribeOutcome {
     }
 
-    /** Holding the new ids would take the connection past its limit; nothing changed. */
-    record TooManySubscriptions(int held, int adding, int max) implements SubscribeOutcome {
+    /**
+     * Holding the new ids would take the connection, its user or the instance past its cap; nothing changed.
+     *
+     * @param cap    the cap that refused
+     * @param held   what the cap's scope (the connection, the user, the instance) holds now
+     * @param adding the ids the request would have added
+     * @param max    the cap's value
+     */
+    record TooManySubscriptions(SubscriptionCap cap, int held, int adding, int max) implements SubscribeOutcome {
     }
 }

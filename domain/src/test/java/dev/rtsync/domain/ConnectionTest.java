@@ -63,7 +63,7 @@ class ConnectionTest {
 
         SubscribeOutcome outcome = connection.subscribe(TASK, ids(3), limits);
 
-        assertThat(outcome).isEqualTo(new SubscribeOutcome.TooManySubscriptions(3, 3, 5));
+        assertThat(outcome).isEqualTo(new SubscribeOutcome.TooManySubscriptions(SubscriptionCap.CONNECTION, 3, 3, 5));
         assertThat(connection.subscriptionCount()).isEqualTo(3);
     }
 
@@ -92,16 +92,71 @@ class ConnectionTest {
     }
 
     @Test
+    void a_user_cap_counts_the_users_connections_together_and_refuses_the_whole_request() {
+        HeldSubscriptions instance = new HeldSubscriptions();
+        SubscriptionLimits capped = new SubscriptionLimits(3, 5, 7, 100);
+        Connection first = new Connection(new ConnectionId("a1"), alice, NOW, NOW.plusSeconds(3600), instance);
+        Connection second = new Connection(new ConnectionId("a2"), alice, NOW, NOW.plusSeconds(3600), instance);
+        first.subscribe(PROJECT, ids(3), capped);
+        first.subscribe(TASK, ids(2), capped);
+
+        SubscribeOutcome outcome = second.subscribe(PROJECT, ids(3), capped);
+
+        assertThat(outcome).isEqualTo(new SubscribeOutcome.TooManySubscriptions(SubscriptionCap.USER, 5, 3, 7));
+        assertThat(second.subscriptionCount()).isZero();
+        assertThat(instance.heldBy(alice)).isEqualTo(5);
+        assertThat(second.subscribe(PROJECT, ids(2), capped)).isInstanceOf(SubscribeOutcome.Accepted.class);
+        assertThat(instance.refusals(SubscriptionCap.USER)).isEqualTo(1);
+    }
+
+    @Test
+    void an_instance_cap_counts_every_user_and_what_is_let_go_is_given_back() {
+        HeldSubscriptions instance = new HeldSubscriptions();
+        SubscriptionLimits capped = new SubscriptionLimits(3, 5, 5, 6);
+        UserId bob = new UserId(UUID.randomUUID());
+        Connection alices = new Connection(new ConnectionId("a1"), alice, NOW, NOW.plusSeconds(3600), instance);
+        Connection bobs = new Connection(new ConnectionId("b1"), bob, NOW, NOW.plusSeconds(3600), instance);
+        List<EntityId> projects = ids(3);
+        alices.subscribe(PROJECT, projects, capped);
+        alices.subscribe(TASK, List.of(EntityId.EVERY), capped);
+        bobs.subscribe(PROJECT, ids(2), capped);
+
+        assertThat(bobs.subscribe(TASK, List.of(EntityId.EVERY), capped)).as("a type subscription counts one")
+                .isEqualTo(new SubscribeOutcome.TooManySubscriptions(SubscriptionCap.INSTANCE, 6, 1, 6));
+
+        alices.unsubscribe(PROJECT, List.of(projects.get(0)));
+        assertThat(instance.total()).isEqualTo(5);
+        assertThat(bobs.subscribe(TASK, List.of(EntityId.EVERY), capped)).isInstanceOf(SubscribeOutcome.Accepted.class);
+        alices.unsubscribeAll(PROJECT);
+        bobs.unsubscribeEverything();
+        alices.unsubscribeEverything();
+        assertThat(instance.total()).isZero();
+        assertThat(instance.heldBy(alice)).isZero();
+        assertThat(instance.heldBy(bob)).isZero();
+    }
+
+    @Test
     void the_expiry_warning_is_given_once_per_token_within_the_window() {
         Duration window = Duration.ofSeconds(300);
 
         assertThat(connection.takeExpiryWarning(NOW, window)).isEmpty();
-        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400), window)).contains(Duration.ofSeconds(200));
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400), window)).hasValue(200);
         assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3401), window)).isEmpty();
 
         connection.refreshToken(alice, NOW.plusSeconds(7200));
         assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3500), window)).isEmpty();
-        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(7000), window)).contains(Duration.ofSeconds(200));
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(7000), window)).hasValue(200);
+    }
+
+    @Test
+    void the_tokens_remaining_life_is_counted_in_whole_seconds_rounded_up_and_never_below_zero() {
+        assertThat(connection.tokenExpiresInSeconds(NOW)).isEqualTo(3600);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusMillis(500))).isEqualTo(3600);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(3599).plusMillis(999))).isEqualTo(1);
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(3600))).isZero();
+        assertThat(connection.tokenExpiresInSeconds(NOW.plusSeconds(4000))).isZero();
+        assertThat(connection.takeExpiryWarning(NOW.plusSeconds(3400).plusMillis(500), Duration.ofSeconds(300)))
+                .as("a warning carries the same rounding").hasValue(200);
     }
 
     @Test

@@ -77,6 +77,8 @@ class ValueTypesTest {
     void limits_reject_nonsense() {
         assertThatThrownBy(() -> new SubscriptionLimits(0, 10)).isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> new SubscriptionLimits(100, 10)).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> new SubscriptionLimits(10, 100, 99, 1_000)).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> new SubscriptionLimits(10, 100, 1_000, 999)).isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> new ConnectionLimits(0, 10)).isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> new ConnectionLimits(10, 5)).isInstanceOf(InvalidValueException.class);
     }

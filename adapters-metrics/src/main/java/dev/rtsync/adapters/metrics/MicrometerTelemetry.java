@@ -4,8 +4,10 @@ import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.domain.SubscriptionCap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -137,7 +139,15 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
         Gauge.builder("rtsync.users", levels, ConnectionLevels::userCount)
                 .description("Distinct users with an open connection on this instance").strongReference(true).register(registry);
         Gauge.builder("rtsync.subscriptions", levels, ConnectionLevels::subscriptionCount)
-                .description("Entity subscriptions held by this instance's connections").strongReference(true).register(registry);
+                .description("Entity subscriptions held by this instance's connections (RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE caps them)")
+                .strongReference(true).register(registry);
+        for (SubscriptionCap cap : SubscriptionCap.values()) {
+            FunctionCounter.builder("rtsync.subscriptions.refused", levels, held -> held.subscriptionsRefused(cap))
+                    .tag("cap", cap.name().toLowerCase(Locale.ROOT))
+                    .description("SUBSCRIBEs and SUBSCRIBE_TYPEs refused with TOO_MANY_SUBSCRIPTIONS, by the cap they would have passed:"
+                            + " the connection's, the user's (across their connections) or this instance's")
+                    .register(registry);
+        }
     }
 
     /** Reads the database pool at each scrape; the suppliers must be cheap and never block. */

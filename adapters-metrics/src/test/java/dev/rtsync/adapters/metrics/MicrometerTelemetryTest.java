@@ -3,10 +3,22 @@ package dev.rtsync.adapters.metrics;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.application.port.out.WakeUp;
+import dev.rtsync.application.usecase.ConnectionRegistry;
+import dev.rtsync.domain.Connection;
+import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.EntityCode;
+import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.SubscriptionCap;
+import dev.rtsync.domain.SubscriptionLimits;
+import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +164,11 @@ class MicrometerTelemetryTest {
             public int subscriptionCount() {
                 return subscriptions.get();
             }
+
+            @Override
+            public long subscriptionsRefused(SubscriptionCap cap) {
+                return 0;
+            }
         });
         assertThat(value("rtsync_connections")).isZero();
 
@@ -162,6 +179,28 @@ class MicrometerTelemetryTest {
         assertThat(value("rtsync_connections")).isEqualTo(2);
         assertThat(value("rtsync_users")).isEqualTo(1);
         assertThat(value("rtsync_subscriptions")).isEqualTo(7);
+    }
+
+    @Test
+    void subscribes_refused_by_a_cap_are_counted_by_the_cap() {
+        ConnectionRegistry connections = new ConnectionRegistry(ConnectionLimits.DEFAULTS);
+        telemetry.watchConnections(connections);
+        SubscriptionLimits limits = new SubscriptionLimits(2, 2, 3, 4);
+        UserId alice = new UserId(UUID.randomUUID());
+        Connection first = connection(alice, connections);
+        Connection second = connection(alice, connections);
+        Connection bobs = connection(new UserId(UUID.randomUUID()), connections);
+        EntityCode project = EntityCode.of("project");
+        first.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits);
+        first.subscribe(project, List.of(new EntityId(UUID.randomUUID())), limits); // the connection's cap
+        second.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits); // the user's
+        second.subscribe(project, List.of(new EntityId(UUID.randomUUID())), limits);
+        bobs.subscribe(project, List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())), limits); // the instance's
+
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"connection\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"user\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions_refused_total{cap=\"instance\"}")).isEqualTo(1);
+        assertThat(value("rtsync_subscriptions")).isEqualTo(3);
     }
 
     @Test
@@ -182,5 +221,10 @@ class MicrometerTelemetryTest {
 
         assertThat(scrape.value("jvm_threads_live_threads")).isPositive();
         assertThat(scrape.names()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "jvm_classes_loaded_classes");
+    }
+
+    private static Connection connection(UserId user, ConnectionRegistry registry) {
+        return new Connection(new ConnectionId(UUID.randomUUID().toString()), user, Instant.now(), Instant.now().plusSeconds(3600),
+                registry.subscriptions());
     }
 }

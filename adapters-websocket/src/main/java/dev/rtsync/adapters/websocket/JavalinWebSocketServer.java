@@ -12,6 +12,7 @@ import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.usecase.ConnectUseCase.ConnectCommand;
 import dev.rtsync.application.usecase.ConnectUseCase.ConnectResult;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
+import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectResult;
 import dev.rtsync.application.usecase.PingUseCase.PingCommand;
 import dev.rtsync.application.usecase.RefreshTokenUseCase;
 import dev.rtsync.application.usecase.RefreshTokenUseCase.RefreshTokenCommand;
@@ -21,7 +22,6 @@ import dev.rtsync.application.usecase.SubscribeUseCase.SubscribeTypeCommand;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeTypeCommand;
-import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
 import io.javalin.Javalin;
@@ -46,11 +46,11 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
- * The driving adapter: serves the wire protocol at {@code ws://HOST:PORT?token=<JWT>} and
- * {@code GET /health} with Javalin, and turns every client frame into one use case call. On the
- * same port it serves what {@link OperationsEndpoints} offers: the probes {@code /health/live} and
- * {@code /health/ready}, and {@code /metrics}. Every frame received is reported to the channel's
- * {@link Telemetry}.
+ * The driving adapter: serves the wire protocol at {@code ws://HOST:PORT?token=<JWT>} and turns
+ * every client frame into one use case call. On the same port Javalin serves what
+ * {@link OperationsEndpoints} offers: {@code /health} (from the health use case), the probes
+ * {@code /health/live} and {@code /health/ready}, and {@code /metrics}. Every frame received is
+ * reported to the channel's {@link Telemetry}.
  *
  * <p>The upgrade always completes, so that a browser sees the {@code ERROR AUTH_FAILED} and the
  * 4001 close of a bad token instead of a bare 1006; the token goes to the Connect use case only,
@@ -92,15 +92,8 @@ public final class JavalinWebSocketServer {
     private final QueuedThreadPool threads;
 
     /**
-     * @param channel the channel the use cases were built with; this server opens and closes its sessions
-     */
-    public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel) {
-        this(settings, useCases, channel, OperationsEndpoints.NONE);
-    }
-
-    /**
      * @param channel    the channel the use cases were built with; this server opens and closes its sessions
-     * @param operations the probes and metrics to serve besides {@code /health}
+     * @param operations {@code /health}, the probes and the metrics
      */
     public JavalinWebSocketServer(WebSocketSettings settings, ClientUseCases useCases, WebSocketClientChannel channel,
                                   OperationsEndpoints operations) {
@@ -110,7 +103,7 @@ public final class JavalinWebSocketServer {
     /**
      * @param fairness   the budgets of database-bound messages and the workers that run them
      * @param channel    the channel the use cases were built with; this server opens and closes its sessions
-     * @param operations the probes and metrics to serve besides {@code /health}
+     * @param operations {@code /health}, the probes and the metrics
      */
     public JavalinWebSocketServer(WebSocketSettings settings, FairnessSettings fairness, ClientUseCases useCases,
                                   WebSocketClientChannel channel, OperationsEndpoints operations) {
@@ -241,7 +234,7 @@ public final class JavalinWebSocketServer {
                 ConnectResult result = useCases.connect().connect(new ConnectCommand(id, presented));
                 switch (result) {
                     case ConnectResult.Connected connected -> {
-                        user = connected.connection().user();
+                        user = connected.user();
                         databaseWork.opened(user);
                         LOG.info("Connection {} opened for user {}", id, user);
                     }
@@ -320,9 +313,9 @@ public final class JavalinWebSocketServer {
         }
 
         private void disconnect(int statusCode, String reason) {
-            Optional<Connection> closed = useCases.disconnect().disconnect(new DisconnectCommand(id));
-            closed.ifPresent(connection -> LOG.info("Connection {} of user {} closed: {} {}", id, connection.user(),
-                    statusCode, Objects.toString(reason, "")));
+            if (useCases.disconnect().disconnect(new DisconnectCommand(id)) instanceof DisconnectResult.Disconnected closed) {
+                LOG.info("Connection {} of user {} closed: {} {}", id, closed.user(), statusCode, Objects.toString(reason, ""));
+            }
         }
 
         @Override
@@ -475,7 +468,7 @@ public final class JavalinWebSocketServer {
     }
 
     private void health(Context ctx) throws JsonProcessingException {
-        HealthReport report = useCases.checkHealth().check();
+        HealthReport report = operations.health().check();
         ObjectNode body = json.createObjectNode();
         body.put("status", report.healthy() ? "ok" : "unavailable");
         // A fixed reason: the driver's message names hosts and users; the log has it (CheckHealthUseCase).
@@ -492,7 +485,7 @@ public final class JavalinWebSocketServer {
 
     /** 200 when the database answers and is migrated: the instance may be given clients. */
     private void ready(Context ctx) throws JsonProcessingException {
-        probeAnswer(ctx, useCases.checkHealth().check().databaseProblem().map(problem -> DATABASE_UNAVAILABLE));
+        probeAnswer(ctx, operations.health().check().databaseProblem().map(problem -> DATABASE_UNAVAILABLE));
     }
 
     private void probeAnswer(Context ctx, Optional<String> problem) throws JsonProcessingException {

@@ -384,10 +384,10 @@ class JavalinWebSocketServerTest {
             client.assertAlive();
             fixture.rtsync.clock.advance(Duration.ofSeconds(301 + 5)); // the token lasts until exp plus the fixture's 5 s skew
 
-            assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().warned()).isEqualTo(1);
+            assertThat(fixture.rtsync.warnExpiringTokens.warn().warned()).isEqualTo(1);
             assertThat(client.next()).isEqualTo(json("{\"type\":\"TOKEN_EXPIRING_SOON\",\"payload\":{\"expiresIn\":299}}"));
 
-            assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().warned()).isZero();
+            assertThat(fixture.rtsync.warnExpiringTokens.warn().warned()).isZero();
             client.assertAlive(); // nothing else was queued before the PONG
         }
 
@@ -402,7 +402,7 @@ class JavalinWebSocketServerTest {
             client.assertAlive();
 
             fixture.rtsync.clock.advance(Duration.ofSeconds(200)); // past the first token's expiry
-            assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().expired()).isZero();
+            assertThat(fixture.rtsync.expireTokens.expire().expired()).isZero();
             client.assertAlive();
         }
 
@@ -434,7 +434,7 @@ class JavalinWebSocketServerTest {
             assertThat(fixture.rtsync.store.subscriptionsOf(id)).hasSize(1);
             fixture.rtsync.clock.advance(Duration.ofSeconds(601 + 5)); // past exp plus the fixture's 5 s skew
 
-            assertThat(fixture.rtsync.warnExpiringTokens.warnAndExpire().expired()).isEqualTo(1);
+            assertThat(fixture.rtsync.expireTokens.expire().expired()).isEqualTo(1);
             client.expectError("TOKEN_EXPIRED");
             assertThat(client.awaitClose()).isEqualTo(4002);
             assertThat(fixture.rtsync.registry.connectionCount()).isZero();

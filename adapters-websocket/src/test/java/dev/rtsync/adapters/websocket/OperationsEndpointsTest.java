@@ -32,7 +32,7 @@ class OperationsEndpointsTest {
             new WebSocketClientChannel(settings, telemetry), ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS,
             ServerFixture.CATALOG);
     private final JavalinWebSocketServer server = new JavalinWebSocketServer(settings, rtsync.useCases, rtsync.clients,
-            new OperationsEndpoints(alive::get, Optional.of(() -> "rtsync_up 1\n"))).start();
+            new OperationsEndpoints(rtsync.checkHealth, alive::get, Optional.of(() -> "rtsync_up 1\n"))).start();
 
     @AfterEach
     void stop() {
@@ -101,7 +101,8 @@ class OperationsEndpointsTest {
 
     @Test
     void without_metrics_there_is_no_metrics_page() throws Exception {
-        JavalinWebSocketServer plain = new JavalinWebSocketServer(settings.withPort(0), rtsync.useCases, rtsync.clients).start();
+        JavalinWebSocketServer plain = new JavalinWebSocketServer(settings.withPort(0), rtsync.useCases, rtsync.clients,
+                OperationsEndpoints.healthOnly(rtsync.checkHealth)).start();
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + plain.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());

@@ -2,15 +2,10 @@ package dev.rtsync.adapters.websocket;
 
 import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
 import dev.rtsync.application.fake.InMemoryRtsync;
-import dev.rtsync.application.port.out.TokenVerifier;
-import dev.rtsync.application.usecase.ClientUseCases;
+import dev.rtsync.application.fake.InMemoryRtsync.Replacements;
 import dev.rtsync.application.port.out.SubscriptionStore;
-import dev.rtsync.application.usecase.ConnectUseCase;
-import dev.rtsync.application.usecase.DisconnectUseCase;
-import dev.rtsync.application.usecase.RefreshTokenUseCase;
-import dev.rtsync.application.usecase.SubscribeUseCase;
-import dev.rtsync.application.usecase.UnsubscribeAllUseCase;
-import dev.rtsync.application.usecase.UnsubscribeUseCase;
+import dev.rtsync.application.port.out.Telemetry;
+import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
@@ -27,8 +22,8 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The real Javalin server on a free port, with every use case behind it in memory and tokens
- * checked by the real {@link NimbusTokenVerifier} on the test's clock.
+ * The real server on a free port, with the application's core behind it on in-memory adapters
+ * ({@link InMemoryRtsync}) and tokens checked by the real {@link NimbusTokenVerifier} on the test's clock.
  */
 final class ServerFixture implements AutoCloseable {
 
@@ -89,22 +84,10 @@ final class ServerFixture implements AutoCloseable {
     private ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker, SubscriptionLimits limits,
                           ConnectionLimits connectionLimits, Function<Clock, TokenVerifier> verifier,
                           UnaryOperator<SubscriptionStore> storeOfUseCases, long maxQueuedChars) {
-        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, dev.rtsync.application.port.out.Telemetry.NONE, maxQueuedChars),
-                limits, connectionLimits, CATALOG);
-        TokenVerifier tokens = verifier.apply(rtsync.clock);
-        ClientUseCases base = rtsync.useCases;
-        SubscriptionStore store = storeOfUseCases.apply(rtsync.store);
-        DisconnectUseCase disconnect = store == rtsync.store ? base.disconnect() : new DisconnectUseCase(rtsync.registry, store);
-        ClientUseCases useCases = new ClientUseCases(
-                new ConnectUseCase(tokens, rtsync.registry, rtsync.clients, rtsync.clock),
-                store == rtsync.store ? base.subscribe()
-                        : new SubscribeUseCase(rtsync.registry, store, rtsync.clients, limits, CATALOG),
-                store == rtsync.store ? base.unsubscribe() : new UnsubscribeUseCase(rtsync.registry, store),
-                store == rtsync.store ? base.unsubscribeAll() : new UnsubscribeAllUseCase(rtsync.registry, store),
-                base.ping(),
-                new RefreshTokenUseCase(tokens, rtsync.registry, rtsync.clients, disconnect),
-                base.status(), disconnect, base.checkHealth());
-        server = new JavalinWebSocketServer(settings, fairness, useCases, rtsync.clients, OperationsEndpoints.NONE, ticker).start();
+        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, Telemetry.NONE, maxQueuedChars),
+                limits, connectionLimits, CATALOG, Replacements.NONE.withTokens(verifier).withStore(storeOfUseCases));
+        server = new JavalinWebSocketServer(settings, fairness, rtsync.useCases, rtsync.clients,
+                OperationsEndpoints.healthOnly(rtsync.checkHealth), ticker).start();
     }
 
     Instant now() {

@@ -25,8 +25,11 @@ public enum ErrorCode {
     INVALID_ENTITY_ID("Invalid entity id"),
     /** One SUBSCRIBE named more ids than allowed. */
     TOO_MANY_IDS("Too many entity ids in one message"),
-    /** The connection would hold more subscriptions than allowed. */
-    TOO_MANY_SUBSCRIPTIONS("Too many subscriptions on this connection"),
+    /**
+     * The connection, its user (across the user's connections on this server) or the server would
+     * hold more subscriptions than allowed; the message names which. Nothing was subscribed.
+     */
+    TOO_MANY_SUBSCRIPTIONS("Too many subscriptions"),
     /** The user or the server holds as many connections as allowed. The connection closes. */
     TOO_MANY_CONNECTIONS("Too many connections"),
     /** The frame is larger than allowed. */

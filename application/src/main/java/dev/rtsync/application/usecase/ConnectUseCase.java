@@ -3,13 +3,14 @@ package dev.rtsync.application.usecase;
 import dev.rtsync.application.message.CloseReason;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
-import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.application.port.out.TokenVerification;
 import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
+import dev.rtsync.domain.UserId;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -33,8 +34,8 @@ public final class ConnectUseCase {
 
     /** How a connection attempt ended; the transport logs it, and the client was already told. */
     public sealed interface ConnectResult {
-        /** The token was valid and the limits allowed it: the connection is registered. */
-        record Connected(Connection connection) implements ConnectResult {
+        /** The token was valid and the limits allowed it: the connection of this user is registered. */
+        record Connected(UserId user, Instant tokenExpiresAt) implements ConnectResult {
         }
 
         /** The client was sent ERROR with this code and is being closed; {@code reason} is safe to log. */
@@ -44,13 +45,13 @@ public final class ConnectUseCase {
 
     private final TokenVerifier tokens;
     private final ConnectionRegistry registry;
-    private final ClientChannel clients;
+    private final ConnectionCloser closer;
     private final Clock clock;
 
-    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients, Clock clock) {
+    public ConnectUseCase(TokenVerifier tokens, ConnectionRegistry registry, ConnectionCloser closer, Clock clock) {
         this.tokens = tokens;
         this.registry = registry;
-        this.clients = clients;
+        this.closer = closer;
         this.clock = clock;
     }
 
@@ -67,9 +68,9 @@ public final class ConnectUseCase {
     }
 
     private ConnectResult admit(ConnectionId id, TokenVerification.Verified token) {
-        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt());
+        Connection connection = new Connection(id, token.user(), clock.instant(), token.expiresAt(), registry.subscriptions());
         return switch (registry.register(connection)) {
-            case ADMITTED -> new ConnectResult.Connected(connection);
+            case ADMITTED -> new ConnectResult.Connected(connection.user(), connection.tokenExpiresAt());
             case TOO_MANY_FOR_USER -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS,
                     "Too many connections for this user", "Too many connections for this user", CloseReason.TOO_MANY_CONNECTIONS);
             case TOO_MANY_IN_TOTAL -> refuse(id, ErrorCode.TOO_MANY_CONNECTIONS, "Server is at its connection limit, retry later",
@@ -78,8 +79,7 @@ public final class ConnectUseCase {
     }
 
     private ConnectResult refuse(ConnectionId id, ErrorCode code, String toClient, String reason, CloseReason closeReason) {
-        clients.send(id, new ErrorMessage(code, toClient));
-        clients.close(id, closeReason);
+        closer.refuse(id, new ErrorMessage(code, toClient), closeReason); // never admitted: nothing to forget
         return new ConnectResult.Refused(code, reason);
     }
 }

@@ -4,6 +4,8 @@ import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.ConnectionLimits;
+import dev.rtsync.domain.HeldSubscriptions;
+import dev.rtsync.domain.SubscriptionCap;
 import dev.rtsync.domain.UserId;
 
 import java.util.Collection;
@@ -25,6 +27,7 @@ public final class ConnectionRegistry implements ConnectionLevels {
     private final ConnectionLimits limits;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
     private final Map<UserId, Integer> openPerUser = new ConcurrentHashMap<>();
+    private final HeldSubscriptions subscriptions = new HeldSubscriptions();
 
     public ConnectionRegistry(ConnectionLimits limits) {
         this.limits = limits;
@@ -75,10 +78,19 @@ public final class ConnectionRegistry implements ConnectionLevels {
 
     @Override
     public int subscriptionCount() {
-        int subscriptions = 0;
-        for (Connection connection : connections.values()) {
-            subscriptions += connection.subscriptionCount();
-        }
+        return subscriptions.total();
+    }
+
+    @Override
+    public long subscriptionsRefused(SubscriptionCap cap) {
+        return subscriptions.refusals(cap);
+    }
+
+    /**
+     * The subscriptions this instance's connections hold, per user and in total, against the
+     * user and instance caps: every connection {@link ConnectUseCase} opens counts in it.
+     */
+    public HeldSubscriptions subscriptions() {
         return subscriptions;
     }
 }

@@ -1,7 +1,6 @@
 package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.message.CloseReason;
-import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.application.port.out.InstanceRegistry;
 import dev.rtsync.application.port.out.InstanceRegistry.Heartbeat;
 import dev.rtsync.application.port.out.InstanceRegistry.Removed;
@@ -40,8 +39,7 @@ public final class KeepAliveUseCase {
 
     private final InstanceRegistry instances;
     private final ConnectionRegistry connections;
-    private final ClientChannel clients;
-    private final DisconnectUseCase disconnect;
+    private final ConnectionCloser closer;
     private final Telemetry telemetry;
     private final Clock clock;
     private final Duration heartbeatInterval;
@@ -54,8 +52,8 @@ public final class KeepAliveUseCase {
     // registration that failed halfway is retried whole, connections included.
     private volatile boolean mustRejoin;
 
-    public KeepAliveUseCase(InstanceRegistry instances, ConnectionRegistry connections, ClientChannel clients,
-                            DisconnectUseCase disconnect, Telemetry telemetry, Clock clock,
+    public KeepAliveUseCase(InstanceRegistry instances, ConnectionRegistry connections, ConnectionCloser closer,
+                            Telemetry telemetry, Clock clock,
                             Duration heartbeatInterval, Duration deadAfter) {
         if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
             throw new IllegalArgumentException("the heartbeat interval must be positive");
@@ -65,8 +63,7 @@ public final class KeepAliveUseCase {
         }
         this.instances = instances;
         this.connections = connections;
-        this.clients = clients;
-        this.disconnect = disconnect;
+        this.closer = closer;
         this.telemetry = telemetry;
         this.clock = clock;
         this.heartbeatInterval = heartbeatInterval;
@@ -132,8 +129,7 @@ public final class KeepAliveUseCase {
                 + "network partition) and registered afresh; closing its {1} connections so their clients subscribe again",
                 deadAfter, heldBefore.size());
         for (Connection connection : heldBefore) {
-            disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
-            clients.close(connection.id(), CloseReason.INSTANCE_DECLARED_DEAD);
+            closer.close(connection.id(), CloseReason.INSTANCE_DECLARED_DEAD);
         }
         mustRejoin = false;
         heartbeatsUnbrokenSince = now;

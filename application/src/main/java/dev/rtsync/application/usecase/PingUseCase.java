@@ -16,6 +16,17 @@ public final class PingUseCase {
         }
     }
 
+    /** How a PING ended. */
+    public sealed interface PingResult {
+        /** A PONG was queued. */
+        record Ponged() implements PingResult {
+        }
+
+        /** The connection is no longer open, or is being cut off (its queue took no PONG); nothing was sent. */
+        record NotConnected() implements PingResult {
+        }
+    }
+
     private final ConnectionRegistry registry;
     private final ClientChannel clients;
 
@@ -24,8 +35,8 @@ public final class PingUseCase {
         this.clients = clients;
     }
 
-    /** Returns whether a PONG was queued (false when the connection is no longer open). */
-    public boolean ping(PingCommand command) {
-        return registry.find(command.connection()).isPresent() && clients.send(command.connection(), new Pong());
+    public PingResult ping(PingCommand command) {
+        boolean queued = registry.find(command.connection()).isPresent() && clients.send(command.connection(), new Pong());
+        return queued ? new PingResult.Ponged() : new PingResult.NotConnected();
     }
 }

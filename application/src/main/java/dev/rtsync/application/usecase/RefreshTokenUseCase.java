@@ -3,7 +3,6 @@ package dev.rtsync.application.usecase;
 import dev.rtsync.application.message.CloseReason;
 import dev.rtsync.application.message.ErrorCode;
 import dev.rtsync.application.message.ServerMessage.ErrorMessage;
-import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.application.port.out.TokenVerification;
 import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.domain.Connection;
@@ -51,15 +50,12 @@ public final class RefreshTokenUseCase {
 
     private final TokenVerifier tokens;
     private final ConnectionRegistry registry;
-    private final ClientChannel clients;
-    private final DisconnectUseCase disconnect;
+    private final ConnectionCloser closer;
 
-    public RefreshTokenUseCase(TokenVerifier tokens, ConnectionRegistry registry, ClientChannel clients,
-                               DisconnectUseCase disconnect) {
+    public RefreshTokenUseCase(TokenVerifier tokens, ConnectionRegistry registry, ConnectionCloser closer) {
         this.tokens = tokens;
         this.registry = registry;
-        this.clients = clients;
-        this.disconnect = disconnect;
+        this.closer = closer;
     }
 
     public RefreshResult refresh(RefreshTokenCommand command) {
@@ -80,10 +76,7 @@ public final class RefreshTokenUseCase {
 
     /** @param toClient a fixed text: why a token was refused (expired, bad signature…) is for the log, not the sender */
     private RefreshResult refuse(Connection connection, String toClient, String reason) {
-        clients.send(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, toClient));
-        // Forget the connection before closing it, so that whoever sees the close sees it gone.
-        disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
-        clients.close(connection.id(), CloseReason.AUTH_FAILED);
+        closer.refuse(connection.id(), new ErrorMessage(ErrorCode.AUTH_FAILED, toClient), CloseReason.AUTH_FAILED);
         return new RefreshResult.Refused(reason);
     }
 }

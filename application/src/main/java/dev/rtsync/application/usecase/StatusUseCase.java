@@ -2,13 +2,10 @@ package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.message.ServerMessage.StatusReport;
 import dev.rtsync.application.port.out.ClientChannel;
-import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A connection asks how the server sees it (an rtsync addition to the design's protocol): it is
@@ -24,6 +21,17 @@ public final class StatusUseCase {
         }
     }
 
+    /** How a STATUS ended. */
+    public sealed interface StatusResult {
+        /** A STATUS_REPORT with these figures was queued. */
+        record Reported(int subscriptions, long tokenExpiresInSeconds) implements StatusResult {
+        }
+
+        /** The connection is no longer open; nothing was sent. */
+        record NotConnected() implements StatusResult {
+        }
+    }
+
     private final ConnectionRegistry registry;
     private final ClientChannel clients;
     private final Clock clock;
@@ -34,18 +42,12 @@ public final class StatusUseCase {
         this.clock = clock;
     }
 
-    /** Returns the report that was queued; empty when the connection is no longer open. */
-    public Optional<StatusReport> status(StatusCommand command) {
-        return registry.find(command.connection()).map(connection -> {
-            StatusReport report = reportOn(connection);
-            clients.send(connection.id(), report);
-            return report;
-        });
-    }
-
-    private StatusReport reportOn(Connection connection) {
-        Duration left = Duration.between(clock.instant(), connection.tokenExpiresAt());
-        return new StatusReport(connection.id(), connection.subscriptionCount(),
-                left.isNegative() ? 0 : WarnExpiringTokensUseCase.wholeSecondsRoundedUp(left));
+    public StatusResult status(StatusCommand command) {
+        return registry.find(command.connection()).<StatusResult>map(connection -> {
+            int subscriptions = connection.subscriptionCount();
+            long expiresIn = connection.tokenExpiresInSeconds(clock.instant());
+            clients.send(connection.id(), new StatusReport(connection.id(), subscriptions, expiresIn));
+            return new StatusResult.Reported(subscriptions, expiresIn);
+        }).orElseGet(StatusResult.NotConnected::new);
     }
 }

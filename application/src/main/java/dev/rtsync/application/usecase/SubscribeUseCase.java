@@ -98,8 +98,7 @@ public final class SubscribeUseCase {
             case SubscribeOutcome.TooManyIds tooMany -> reject(connection, new ErrorMessage(ErrorCode.TOO_MANY_IDS,
                     "At most " + tooMany.max() + " entity ids per SUBSCRIBE, got " + tooMany.requested()));
             case SubscribeOutcome.TooManySubscriptions tooMany -> reject(connection, new ErrorMessage(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-                    "At most " + tooMany.max() + " subscriptions per connection; this one holds " + tooMany.held()
-                            + " and asked for " + tooMany.adding() + " more"));
+                    tooManySubscriptions(tooMany)));
             case SubscribeOutcome.Accepted accepted ->
                     store(connection, command.entityCode(), accepted, new Subscribed(accepted.requested()));
         };
@@ -125,8 +124,20 @@ public final class SubscribeUseCase {
         return switch (connection.subscribe(code, List.of(EntityId.EVERY), limits)) {
             case SubscribeOutcome.TooManyIds tooMany -> throw new IllegalStateException("one id exceeds no limit: " + tooMany);
             case SubscribeOutcome.TooManySubscriptions tooMany -> reject(connection, new ErrorMessage(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-                    "At most " + tooMany.max() + " subscriptions per connection; this one holds " + tooMany.held()));
+                    tooManySubscriptions(tooMany)));
             case SubscribeOutcome.Accepted accepted -> store(connection, code, accepted, new TypeSubscribed(code));
+        };
+    }
+
+    /** Names the cap, so that a client (and its developer) can tell its own excess from a full server. */
+    private static String tooManySubscriptions(SubscribeOutcome.TooManySubscriptions tooMany) {
+        return switch (tooMany.cap()) {
+            case CONNECTION -> "At most " + tooMany.max() + " subscriptions per connection; this one holds "
+                    + tooMany.held() + " and asked for " + tooMany.adding() + " more";
+            case USER -> "At most " + tooMany.max() + " subscriptions per user on this server, across the user's"
+                    + " connections; this user holds " + tooMany.held() + " and asked for " + tooMany.adding() + " more";
+            case INSTANCE -> "At most " + tooMany.max() + " subscriptions on this server, all users together; it holds "
+                    + tooMany.held() + " and this connection asked for " + tooMany.adding() + " more";
         };
     }
 
@@ -152,7 +163,9 @@ public final class SubscribeUseCase {
                 // The server closed the connection meanwhile (token expiry, slow consumer), and its
                 // clean-up may have run before these rows were written: take them out again. The
                 // clean-up removes the connection from the registry before its rows, so one of the
-                // two always sees the other.
+                // two always sees the other. Forgetting them in memory too gives them back to the
+                // user's and the instance's counts, in case the clean-up ran before they were taken.
+                connection.unsubscribe(code, accepted.added());
                 removeQuietly(connection, code, accepted);
                 return new SubscribeResult.NotConnected();
             }

@@ -1,10 +1,8 @@
 package dev.rtsync.application.usecase;
 
-import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.ConnectionId;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /** A connection stops watching everything, and stays open. The design sends no answer. */
 public final class UnsubscribeAllUseCase {
@@ -16,20 +14,30 @@ public final class UnsubscribeAllUseCase {
         }
     }
 
-    private final ConnectionRegistry registry;
-    private final SubscriptionStore store;
+    /** How an UNSUBSCRIBE_ALL ended; the design sends no answer either way. */
+    public sealed interface UnsubscribeAllResult {
+        /** @param removed how many subscriptions the connection held */
+        record Unsubscribed(int removed) implements UnsubscribeAllResult {
+        }
 
-    public UnsubscribeAllUseCase(ConnectionRegistry registry, SubscriptionStore store) {
-        this.registry = registry;
-        this.store = store;
+        /** The connection closed before its message was handled. */
+        record NotConnected() implements UnsubscribeAllResult {
+        }
     }
 
-    /** Returns how many subscriptions were dropped; empty when the connection is not open. */
-    public Optional<Integer> unsubscribeAll(UnsubscribeAllCommand command) {
-        return registry.find(command.connection()).map(connection -> {
+    private final ConnectionRegistry registry;
+    private final StoredSubscriptions stored;
+
+    public UnsubscribeAllUseCase(ConnectionRegistry registry, StoredSubscriptions stored) {
+        this.registry = registry;
+        this.stored = stored;
+    }
+
+    public UnsubscribeAllResult unsubscribeAll(UnsubscribeAllCommand command) {
+        return registry.find(command.connection()).<UnsubscribeAllResult>map(connection -> {
             int removed = connection.unsubscribeEverything();
-            UnsubscribeUseCase.forgetInStore(() -> store.removeConnection(connection.id()), connection);
-            return removed;
-        });
+            stored.forgetEverything(connection.id());
+            return new UnsubscribeAllResult.Unsubscribed(removed);
+        }).orElseGet(UnsubscribeAllResult.NotConnected::new);
     }
 }

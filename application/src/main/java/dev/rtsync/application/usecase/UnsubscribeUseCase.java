@@ -1,13 +1,10 @@
 package dev.rtsync.application.usecase;
 
-import dev.rtsync.application.port.out.StorageUnavailableException;
-import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,11 +14,9 @@ import java.util.Set;
  * A connection stops watching some ids of an entity code, or the whole code. The design sends
  * no answer. The connection's own record is changed first, and delivery checks it, so a change
  * of an unsubscribed entity is never sent even while the store is unreachable; stored rows that
- * could not be removed then go when the connection closes.
+ * could not be removed then go when the connection closes ({@link StoredSubscriptions}).
  */
 public final class UnsubscribeUseCase {
-
-    private static final System.Logger LOG = System.getLogger(UnsubscribeUseCase.class.getName());
 
     /** @param entityIds the ids to forget; empty to forget every id of the code */
     public record UnsubscribeCommand(ConnectionId connection, EntityCode entityCode, Optional<List<EntityId>> entityIds) {
@@ -52,11 +47,11 @@ public final class UnsubscribeUseCase {
     }
 
     private final ConnectionRegistry registry;
-    private final SubscriptionStore store;
+    private final StoredSubscriptions stored;
 
-    public UnsubscribeUseCase(ConnectionRegistry registry, SubscriptionStore store) {
+    public UnsubscribeUseCase(ConnectionRegistry registry, StoredSubscriptions stored) {
         this.registry = registry;
-        this.store = store;
+        this.stored = stored;
     }
 
     public UnsubscribeResult unsubscribe(UnsubscribeCommand command) {
@@ -71,12 +66,12 @@ public final class UnsubscribeUseCase {
             Set<EntityId> held = connection.unsubscribe(code, command.entityIds().get());
             removed = held.size();
             if (!held.isEmpty()) {
-                forgetInStore(() -> store.remove(connection.id(), code, held), connection);
+                stored.forget(connection.id(), code, held);
             }
         } else {
             removed = connection.unsubscribeAll(code);
             if (removed > 0) {
-                forgetInStore(() -> store.removeEntityCode(connection.id(), code), connection);
+                stored.forgetEntityCode(connection.id(), code);
             }
         }
         return new UnsubscribeResult.Unsubscribed(removed);
@@ -86,14 +81,5 @@ public final class UnsubscribeUseCase {
     public UnsubscribeResult unsubscribeFromType(UnsubscribeTypeCommand command) {
         return unsubscribe(new UnsubscribeCommand(command.connection(), command.entityCode(),
                 Optional.of(List.of(EntityId.EVERY))));
-    }
-
-    static void forgetInStore(Runnable removal, Connection connection) {
-        try {
-            removal.run();
-        } catch (StorageUnavailableException e) {
-            LOG.log(Level.WARNING, "Could not remove stored subscriptions of {0} now; they go when it closes: {1}",
-                    connection.id(), e.getMessage());
-        }
     }
 }

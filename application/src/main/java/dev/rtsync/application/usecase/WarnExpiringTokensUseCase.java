@@ -1,8 +1,5 @@
 package dev.rtsync.application.usecase;
 
-import dev.rtsync.application.message.CloseReason;
-import dev.rtsync.application.message.ErrorCode;
-import dev.rtsync.application.message.ServerMessage.ErrorMessage;
 import dev.rtsync.application.message.ServerMessage.TokenExpiringSoon;
 import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.domain.Connection;
@@ -10,59 +7,48 @@ import dev.rtsync.domain.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Run every second or so: warns each connection once per token when its token expires within
- * the window, and closes connections whose token expired unrefreshed with TOKEN_EXPIRED.
+ * Run every second or so: tells each connection once per token, with TOKEN_EXPIRING_SOON, that its
+ * token expires within the window, so that the client refreshes it in time.
+ *
+ * <p>Closing the connections whose token expired is {@link ExpireTokensUseCase}, a use case of its
+ * own: one sends a message and changes nothing, the other forgets and closes, and each is tested
+ * alone. The timer runs the expiry first, so no connection is warned in the round that closes it
+ * (a token already expired is never warned about either way: {@link Connection#takeExpiryWarning}).
  */
 public final class WarnExpiringTokensUseCase {
 
-    /** @param warned connections told TOKEN_EXPIRING_SOON; @param expired connections closed */
-    public record ExpiryReport(int warned, int expired) {
+    /** @param warned connections told TOKEN_EXPIRING_SOON */
+    public record WarningReport(int warned) {
     }
 
     private final ConnectionRegistry registry;
     private final ClientChannel clients;
-    private final DisconnectUseCase disconnect;
     private final Clock clock;
     private final Duration window;
 
-    public WarnExpiringTokensUseCase(ConnectionRegistry registry, ClientChannel clients, DisconnectUseCase disconnect,
-                                     Clock clock, Duration window) {
+    public WarnExpiringTokensUseCase(ConnectionRegistry registry, ClientChannel clients, Clock clock, Duration window) {
         if (window.isNegative()) {
             throw new IllegalArgumentException("the warning window cannot be negative");
         }
         this.registry = registry;
         this.clients = clients;
-        this.disconnect = disconnect;
         this.clock = clock;
         this.window = window;
     }
 
-    public ExpiryReport warnAndExpire() {
+    public WarningReport warn() {
         Instant now = clock.instant();
         int warned = 0;
-        int expired = 0;
         for (Connection connection : registry.all()) {
-            if (connection.isExpired(now)) {
-                clients.send(connection.id(), ErrorMessage.of(ErrorCode.TOKEN_EXPIRED));
-                disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id()));
-                clients.close(connection.id(), CloseReason.TOKEN_EXPIRED);
-                expired++;
-                continue;
-            }
-            Optional<Duration> left = connection.takeExpiryWarning(now, window);
-            if (left.isPresent()) {
-                clients.send(connection.id(), new TokenExpiringSoon(wholeSecondsRoundedUp(left.get())));
+            OptionalLong secondsLeft = connection.takeExpiryWarning(now, window);
+            if (secondsLeft.isPresent()) {
+                clients.send(connection.id(), new TokenExpiringSoon(secondsLeft.getAsLong()));
                 warned++;
             }
         }
-        return new ExpiryReport(warned, expired);
-    }
-
-    static long wholeSecondsRoundedUp(Duration left) {
-        long seconds = left.toSeconds();
-        return left.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
+        return new WarningReport(warned);
     }
 }

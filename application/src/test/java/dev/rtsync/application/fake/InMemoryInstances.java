@@ -1,6 +1,7 @@
 package dev.rtsync.application.fake;
 
 import dev.rtsync.application.port.out.InstanceRegistry;
+import dev.rtsync.application.port.out.StorageUnavailableException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class InMemoryInstances {
     private final Clock clock;
     private final Map<String, Row> rows = new HashMap<>();
     private final Set<String> readers = new HashSet<>();
+    private volatile boolean unavailable;
+    private volatile boolean registrationFailsHalfway;
 
     public InMemoryInstances(InMemorySubscriptionRows subscriptions, Clock clock) {
         this.subscriptions = subscriptions;
@@ -50,6 +53,22 @@ public final class InMemoryInstances {
         rows.get(instance).heartbeat = clock.instant().minus(ago);
     }
 
+    /** While set, every call fails as it does when the database cannot be reached. */
+    public void setUnavailable(boolean unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    /** While set, {@code register} writes the instance's row and then fails, as a connection lost halfway. */
+    public void setRegistrationFailsHalfway(boolean fails) {
+        this.registrationFailsHalfway = fails;
+    }
+
+    private void checkAvailable() {
+        if (unavailable) {
+            throw new StorageUnavailableException("database down (test)", null);
+        }
+    }
+
     public synchronized boolean hasReaderPosition(String instance) {
         return readers.contains(instance);
     }
@@ -63,14 +82,19 @@ public final class InMemoryInstances {
 
         @Override
         public void register() {
+            checkAvailable();
             synchronized (InMemoryInstances.this) {
                 rows.put(instance, new Row(clock.instant()));
                 readers.add(instance);
+            }
+            if (registrationFailsHalfway) {
+                throw new StorageUnavailableException("database gone halfway through registering (test)", null);
             }
         }
 
         @Override
         public Heartbeat heartbeat(Duration deadAfter) {
+            checkAvailable();
             synchronized (InMemoryInstances.this) {
                 Instant now = clock.instant();
                 Row own = rows.get(instance);
@@ -88,6 +112,7 @@ public final class InMemoryInstances {
 
         @Override
         public List<String> declareSilentInstancesDead(Duration deadAfter, int limit) {
+            checkAvailable();
             synchronized (InMemoryInstances.this) {
                 Instant threshold = clock.instant().minus(deadAfter);
                 List<String> declared = rows.entrySet().stream()
@@ -104,6 +129,7 @@ public final class InMemoryInstances {
 
         @Override
         public Removed removeRowsOfDeadInstances(int limit) {
+            checkAvailable();
             synchronized (InMemoryInstances.this) {
                 Set<String> dead = new HashSet<>();
                 rows.forEach((id, row) -> {
@@ -125,6 +151,7 @@ public final class InMemoryInstances {
 
         @Override
         public void leave() {
+            checkAvailable();
             synchronized (InMemoryInstances.this) {
                 Row own = rows.get(instance);
                 if (own != null) {

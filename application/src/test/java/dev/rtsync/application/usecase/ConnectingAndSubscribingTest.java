@@ -47,7 +47,7 @@ class ConnectingAndSubscribingTest extends RtsyncFixture {
     void ping_is_answered_pong() {
         ConnectionId tab = connect(alice);
 
-        assertThat(rtsync.useCases.ping().ping(new PingCommand(tab))).isTrue();
+        assertThat(rtsync.useCases.ping().ping(new PingCommand(tab))).isEqualTo(new PingUseCase.PingResult.Ponged());
 
         assertThat(clients.messagesTo(tab)).containsExactly(new Pong());
     }
@@ -155,7 +155,7 @@ class ConnectingAndSubscribingTest extends RtsyncFixture {
 
         assertThat(rtsync.useCases.subscribe().subscribe(new SubscribeCommand(gone, PROJECT, newEntities(1))))
                 .isEqualTo(new SubscribeResult.NotConnected());
-        assertThat(rtsync.useCases.ping().ping(new PingCommand(gone))).isFalse();
+        assertThat(rtsync.useCases.ping().ping(new PingCommand(gone))).isEqualTo(new PingUseCase.PingResult.NotConnected());
         assertThat(clients.messagesTo(gone)).isEmpty();
     }
 
@@ -166,9 +166,9 @@ class ConnectingAndSubscribingTest extends RtsyncFixture {
         connect(alice);
         connect(bob);
 
-        assertThat(rtsync.useCases.checkHealth().check()).isEqualTo(
+        assertThat(rtsync.checkHealth.check()).isEqualTo(
                 new CheckHealthUseCase.HealthReport(3, 2, java.util.Optional.empty()));
         rtsync.health.reportProblem("connection refused");
-        assertThat(rtsync.useCases.checkHealth().check().healthy()).isFalse();
+        assertThat(rtsync.checkHealth.check().healthy()).isFalse();
     }
 }

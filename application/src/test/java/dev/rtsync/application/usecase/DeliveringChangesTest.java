@@ -3,6 +3,7 @@ package dev.rtsync.application.usecase;
 import dev.rtsync.application.fake.InMemoryChangeLog.SyncStatus;
 import dev.rtsync.application.message.ServerMessage.Invalidate;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
+import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectResult;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
 import dev.rtsync.application.usecase.UnsubscribeUseCase.UnsubscribeCommand;
 import dev.rtsync.domain.Change;
@@ -198,7 +199,8 @@ class DeliveringChangesTest extends RtsyncFixture {
         subscribe(tab, PROJECT, projects);
         clients.clear();
 
-        assertThat(rtsync.useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(tab))).contains(3);
+        assertThat(rtsync.useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(tab)))
+                .isEqualTo(new UnsubscribeAllUseCase.UnsubscribeAllResult.Unsubscribed(3));
         rtsync.log.append(PROJECT, projects.get(0), ChangeAction.EDIT);
         rtsync.deliverPendingChanges.deliverPending();
 
@@ -214,12 +216,14 @@ class DeliveringChangesTest extends RtsyncFixture {
         subscribe(tab, PROJECT, projects);
         subscribe(other, PROJECT, projects);
 
-        rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab));
+        assertThat(rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab)))
+                .isEqualTo(new DisconnectResult.Disconnected(alice, 3));
 
         assertThat(rtsync.store.subscriptionsOf(tab)).isEmpty();
         assertThat(rtsync.store.subscriptionsOf(other)).hasSize(3);
         assertThat(rtsync.registry.find(tab)).isEmpty();
-        assertThat(rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab))).isEmpty();
+        assertThat(rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab)))
+                .as("a second close is harmless").isEqualTo(new DisconnectResult.NotConnected());
     }
 
     @Test
@@ -229,11 +233,11 @@ class DeliveringChangesTest extends RtsyncFixture {
         rtsync.store.setUnavailable(true);
 
         rtsync.useCases.disconnect().disconnect(new DisconnectCommand(tab));
-        assertThat(rtsync.useCases.disconnect().retryFailedRemovals()).isEqualTo(1);
+        assertThat(rtsync.useCases.disconnect().retryFailedRemovals().stillUnremoved()).isEqualTo(1);
         rtsync.store.setUnavailable(false);
         assertThat(rtsync.store.subscriptionsOf(tab)).hasSize(3);
 
-        assertThat(rtsync.useCases.disconnect().retryFailedRemovals()).isZero();
+        assertThat(rtsync.useCases.disconnect().retryFailedRemovals().stillUnremoved()).isZero();
         assertThat(rtsync.store.subscriptionsOf(tab)).isEmpty();
     }
 

@@ -1,11 +1,11 @@
 package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.fake.InMemoryInstances;
+import dev.rtsync.application.fake.InMemoryRtsync;
 import dev.rtsync.application.fake.InMemorySubscriptionStore;
 import dev.rtsync.application.fake.RecordingTelemetry;
 import dev.rtsync.application.message.CloseReason;
 import dev.rtsync.application.port.out.InstanceRegistry;
-import dev.rtsync.application.port.out.StorageUnavailableException;
 import dev.rtsync.application.usecase.KeepAliveUseCase.Beat;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
@@ -14,32 +14,24 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Instances that come and go, seen from instance-a: its heartbeats, its clean-up of others, and its return from the dead. */
 class KeepAliveTest extends RtsyncFixture {
 
-    private static final Duration INTERVAL = Duration.ofSeconds(1);
-    private static final Duration DEAD_AFTER = Duration.ofSeconds(5);
+    private static final Duration INTERVAL = InMemoryRtsync.HEARTBEAT_INTERVAL;
+    private static final Duration DEAD_AFTER = InMemoryRtsync.DEAD_AFTER;
 
-    private final InMemoryInstances instances = new InMemoryInstances(rtsync.subscriptionRows, rtsync.clock);
-    private final RecordingTelemetry telemetry = new RecordingTelemetry();
-    private final AtomicBoolean databaseDown = new AtomicBoolean();
-    private final AtomicBoolean registerFails = new AtomicBoolean();
-    private final KeepAliveUseCase keepAlive = keepAliveOf(unreliable(instances.registryOf("instance-a")));
+    private final InMemoryInstances instances = rtsync.instances;
+    private final RecordingTelemetry telemetry = rtsync.telemetry;
+    private final KeepAliveUseCase keepAlive = rtsync.keepAlive;
     private final InstanceRegistry other = instances.registryOf("instance-b");
 
     @BeforeEach
     void register() {
-        instances.registryOf("instance-a").register();
+        instances.registryOf(InMemoryRtsync.INSTANCE).register();
         other.register();
-    }
-
-    private KeepAliveUseCase keepAliveOf(InstanceRegistry registry) {
-        return new KeepAliveUseCase(registry, rtsync.registry, clients, rtsync.useCases.disconnect(), telemetry,
-                rtsync.clock, INTERVAL, DEAD_AFTER);
     }
 
     /** Beats every interval for {@code duration}; instance-b stays silent throughout. */
@@ -96,11 +88,11 @@ class KeepAliveTest extends RtsyncFixture {
     void an_unreachable_database_is_no_death_but_restarts_the_wait_before_judging() {
         keepAlive.beat();
         beatFor(DEAD_AFTER);
-        databaseDown.set(true);
+        instances.setUnavailable(true);
         rtsync.clock.advance(INTERVAL);
 
         assertThat(keepAlive.beat()).isEqualTo(Beat.UNREACHABLE);
-        databaseDown.set(false);
+        instances.setUnavailable(false);
         beatFor(INTERVAL);
         assertThat(keepAlive.cleanUp().judged()).isFalse();
         beatFor(DEAD_AFTER);
@@ -141,60 +133,16 @@ class KeepAliveTest extends RtsyncFixture {
         subscribe(held, PROJECT, newEntities(2));
         instances.silence("instance-a", DEAD_AFTER.plusSeconds(1));
         other.declareSilentInstancesDead(DEAD_AFTER, 10);
-        registerFails.set(true);
+        instances.setRegistrationFailsHalfway(true);
 
         assertThat(keepAlive.beat()).isEqualTo(Beat.UNREACHABLE);
         assertThat(clients.closeReasonOf(held)).isEmpty();
-        registerFails.set(false);
+        instances.setRegistrationFailsHalfway(false);
 
         rtsync.clock.advance(INTERVAL);
         assertThat(keepAlive.beat()).isEqualTo(Beat.REJOINED);
         assertThat(clients.closeReasonOf(held)).contains(CloseReason.INSTANCE_DECLARED_DEAD);
         rtsync.clock.advance(INTERVAL);
         assertThat(keepAlive.beat()).isEqualTo(Beat.ALIVE);
-    }
-
-    /** The registry, failing as an unreachable database does while {@link #databaseDown} is set. */
-    private InstanceRegistry unreliable(InstanceRegistry registry) {
-        return new InstanceRegistry() {
-            @Override
-            public void register() {
-                check();
-                registry.register(); // the row is alive again; what follows it may fail
-                if (registerFails.get()) {
-                    throw new StorageUnavailableException("database gone halfway through registering (test)", null);
-                }
-            }
-
-            @Override
-            public Heartbeat heartbeat(Duration deadAfter) {
-                check();
-                return registry.heartbeat(deadAfter);
-            }
-
-            @Override
-            public List<String> declareSilentInstancesDead(Duration deadAfter, int limit) {
-                check();
-                return registry.declareSilentInstancesDead(deadAfter, limit);
-            }
-
-            @Override
-            public Removed removeRowsOfDeadInstances(int limit) {
-                check();
-                return registry.removeRowsOfDeadInstances(limit);
-            }
-
-            @Override
-            public void leave() {
-                check();
-                registry.leave();
-            }
-
-            private void check() {
-                if (databaseDown.get()) {
-                    throw new StorageUnavailableException("database down (test)", null);
-                }
-            }
-        };
     }
 }

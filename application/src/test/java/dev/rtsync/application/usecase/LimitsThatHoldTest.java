@@ -45,7 +45,8 @@ class LimitsThatHoldTest {
     @Test
     void a_subscribe_whose_connection_the_server_closed_meanwhile_leaves_no_rows() {
         Connection connection = open("c1");
-        DisconnectUseCase disconnect = new DisconnectUseCase(registry, rows);
+        StoredSubscriptions stored = new StoredSubscriptions(rows);
+        DisconnectUseCase disconnect = new DisconnectUseCase(new ConnectionCloser(registry, stored, clients), stored);
         SubscriptionStore closingMeanwhile = new Delegating(rows) {
             @Override
             public void add(ConnectionId id, UserId user, EntityCode code, Collection<EntityId> ids) {
@@ -64,7 +65,8 @@ class LimitsThatHoldTest {
 
     @Test
     void the_closed_connections_remembered_for_removal_during_an_outage_are_bounded() {
-        DisconnectUseCase disconnect = new DisconnectUseCase(registry, rows, 3);
+        StoredSubscriptions stored = new StoredSubscriptions(rows, 3);
+        DisconnectUseCase disconnect = new DisconnectUseCase(new ConnectionCloser(registry, stored, clients), stored);
         SubscribeUseCase subscribe = new SubscribeUseCase(registry, rows, clients, SubscriptionLimits.DEFAULTS, EntityCatalog.ANY);
         List<Connection> connections = List.of(open("c1"), open("c2"), open("c3"), open("c4"), open("c5"));
         for (Connection connection : connections) {
@@ -73,10 +75,10 @@ class LimitsThatHoldTest {
 
         rows.setUnavailable(true);
         connections.forEach(connection -> disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(connection.id())));
-        assertThat(disconnect.retryFailedRemovals()).as("remembered while the store is down").isEqualTo(3);
+        assertThat(disconnect.retryFailedRemovals().stillUnremoved()).as("remembered while the store is down").isEqualTo(3);
 
         rows.setUnavailable(false);
-        assertThat(disconnect.retryFailedRemovals()).isZero();
+        assertThat(disconnect.retryFailedRemovals().stillUnremoved()).isZero();
         assertThat(connections.subList(0, 3)).allSatisfy(c -> assertThat(rows.subscriptionsOf(c.id())).isEmpty());
         assertThat(connections.subList(3, 5)).as("past the bound: left to the instance's next start or stop")
                 .allSatisfy(c -> assertThat(rows.subscriptionsOf(c.id())).hasSize(1));

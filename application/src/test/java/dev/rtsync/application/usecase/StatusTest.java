@@ -2,6 +2,7 @@ package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.message.ServerMessage.StatusReport;
 import dev.rtsync.application.usecase.StatusUseCase.StatusCommand;
+import dev.rtsync.application.usecase.StatusUseCase.StatusResult;
 import dev.rtsync.application.usecase.UnsubscribeAllUseCase.UnsubscribeAllCommand;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
@@ -25,10 +26,10 @@ class StatusTest extends RtsyncFixture {
         rtsync.clock.advance(Duration.ofSeconds(60).plusMillis(500));
         clients.clear();
 
-        StatusReport expected = new StatusReport(tab, 5, 29 * 60); // 1739.5 s left, rounded up to 1740
+        StatusResult result = rtsync.useCases.status().status(new StatusCommand(tab));
 
-        assertThat(rtsync.useCases.status().status(new StatusCommand(tab))).contains(expected);
-        assertThat(clients.messagesTo(tab)).containsExactly(expected);
+        assertThat(result).isEqualTo(new StatusResult.Reported(5, 29 * 60)); // 1739.5 s left, rounded up to 1740
+        assertThat(clients.messagesTo(tab)).containsExactly(new StatusReport(tab, 5, 29 * 60));
     }
 
     @Test
@@ -38,10 +39,10 @@ class StatusTest extends RtsyncFixture {
         subscribe(first, PROJECT, newEntities(2));
         rtsync.useCases.unsubscribeAll().unsubscribeAll(new UnsubscribeAllCommand(second));
 
-        assertThat(rtsync.useCases.status().status(new StatusCommand(first))).hasValueSatisfying(
-                report -> assertThat(report.subscriptions()).isEqualTo(2));
-        assertThat(rtsync.useCases.status().status(new StatusCommand(second))).hasValueSatisfying(
-                report -> assertThat(report.subscriptions()).isZero());
+        assertThat(rtsync.useCases.status().status(new StatusCommand(first))).isInstanceOfSatisfying(
+                StatusResult.Reported.class, report -> assertThat(report.subscriptions()).isEqualTo(2));
+        assertThat(rtsync.useCases.status().status(new StatusCommand(second))).isInstanceOfSatisfying(
+                StatusResult.Reported.class, report -> assertThat(report.subscriptions()).isZero());
     }
 
     @Test
@@ -49,15 +50,17 @@ class StatusTest extends RtsyncFixture {
         ConnectionId tab = connect(alice, Duration.ofSeconds(10));
         rtsync.clock.advance(Duration.ofSeconds(11)); // the expiry check has not run yet
 
-        assertThat(rtsync.useCases.status().status(new StatusCommand(tab))).hasValueSatisfying(
-                report -> assertThat(report.tokenExpiresInSeconds()).isZero());
+        assertThat(rtsync.useCases.status().status(new StatusCommand(tab))).isInstanceOfSatisfying(
+                StatusResult.Reported.class, report -> assertThat(report.tokenExpiresInSeconds()).isZero());
+        assertThat(clients.messagesTo(tab, StatusReport.class)).singleElement()
+                .satisfies(report -> assertThat(report.tokenExpiresInSeconds()).isZero());
     }
 
     @Test
     void a_connection_that_is_not_open_gets_nothing() {
         ConnectionId gone = new ConnectionId("conn-gone");
 
-        assertThat(rtsync.useCases.status().status(new StatusCommand(gone))).isEmpty();
+        assertThat(rtsync.useCases.status().status(new StatusCommand(gone))).isEqualTo(new StatusResult.NotConnected());
         assertThat(clients.messagesTo(gone)).isEqualTo(List.of());
     }
 }

@@ -24,11 +24,11 @@ class TokenLifetimeTest extends RtsyncFixture {
     void a_token_near_expiry_is_warned_once() {
         ConnectionId tab = connect(alice, Duration.ofMinutes(10));
 
-        rtsync.warnExpiringTokens.warnAndExpire();
+        rtsync.warnExpiringTokens.warn();
         rtsync.clock.advance(Duration.ofMinutes(5));
-        var first = rtsync.warnExpiringTokens.warnAndExpire();
+        var first = rtsync.warnExpiringTokens.warn();
         rtsync.clock.advance(Duration.ofSeconds(30));
-        var second = rtsync.warnExpiringTokens.warnAndExpire();
+        var second = rtsync.warnExpiringTokens.warn();
 
         assertThat(clients.messagesTo(tab)).containsExactly(new TokenExpiringSoon(300));
         assertThat(first.warned()).isEqualTo(1);
@@ -39,15 +39,15 @@ class TokenLifetimeTest extends RtsyncFixture {
     void a_refreshed_token_moves_the_expiry_and_is_warned_again_near_its_own_end() {
         ConnectionId tab = connect(alice, Duration.ofMinutes(10));
         rtsync.clock.advance(Duration.ofMinutes(6));
-        rtsync.warnExpiringTokens.warnAndExpire();
+        rtsync.warnExpiringTokens.warn();
         Instant newExpiry = rtsync.clock.instant().plus(Duration.ofHours(1));
         String fresh = rtsync.tokens.issue("fresh", alice, newExpiry);
 
         RefreshResult result = rtsync.useCases.refreshToken().refresh(new RefreshTokenCommand(tab, fresh));
         rtsync.clock.advance(Duration.ofMinutes(10));
-        rtsync.warnExpiringTokens.warnAndExpire();
+        rtsync.warnExpiringTokens.warn();
         rtsync.clock.set(newExpiry.minusSeconds(120));
-        rtsync.warnExpiringTokens.warnAndExpire();
+        rtsync.warnExpiringTokens.warn();
 
         assertThat(result).isEqualTo(new RefreshResult.Refreshed(newExpiry));
         assertThat(clients.messagesTo(tab)).containsExactly(new TokenExpiringSoon(240), new TokenExpiringSoon(120));
@@ -61,13 +61,38 @@ class TokenLifetimeTest extends RtsyncFixture {
         clients.clear();
 
         rtsync.clock.advance(Duration.ofMinutes(10));
-        var report = rtsync.warnExpiringTokens.warnAndExpire();
+        var report = rtsync.expireTokens.expire();
 
         assertThat(report.expired()).isEqualTo(1);
         assertThat(clients.messagesTo(tab)).containsExactly(ErrorMessage.of(ErrorCode.TOKEN_EXPIRED));
         assertThat(clients.closeReasonOf(tab)).contains(CloseReason.TOKEN_EXPIRED);
         assertThat(rtsync.registry.find(tab)).isEmpty();
         assertThat(rtsync.store.subscriptionsOf(tab)).isEmpty();
+    }
+
+    @Test
+    void a_token_about_to_expire_is_warned_but_not_closed_and_an_expired_one_is_closed_but_not_warned() {
+        ConnectionId expiring = connect(alice, Duration.ofMinutes(10));
+        ConnectionId expired = connect(alice, Duration.ofMinutes(1));
+        rtsync.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(rtsync.expireTokens.expire().expired()).isEqualTo(1);
+        assertThat(rtsync.warnExpiringTokens.warn().warned()).isEqualTo(1);
+
+        assertThat(clients.messagesTo(expiring)).containsExactly(new TokenExpiringSoon(240));
+        assertThat(clients.closeReasonOf(expiring)).isEmpty();
+        assertThat(clients.messagesTo(expired)).containsExactly(ErrorMessage.of(ErrorCode.TOKEN_EXPIRED));
+        assertThat(clients.closeReasonOf(expired)).contains(CloseReason.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void a_warning_carries_the_seconds_left_rounded_up_as_status_does() {
+        ConnectionId tab = connect(alice, Duration.ofMinutes(10));
+        rtsync.clock.advance(Duration.ofMinutes(6).plusMillis(500)); // 239.5 s left
+
+        rtsync.warnExpiringTokens.warn();
+
+        assertThat(clients.messagesTo(tab)).containsExactly(new TokenExpiringSoon(240));
     }
 
     @Test
