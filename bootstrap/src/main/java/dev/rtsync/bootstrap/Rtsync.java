@@ -216,12 +216,13 @@ public final class Rtsync implements AutoCloseable {
     private static Thread changeWatcher(RtsyncCore core, PostgresChangeLog changeLog, Duration fallbackPoll,
                                         MicrometerTelemetry telemetry) {
         return Thread.ofPlatform().name("rtsync-change-watcher").daemon(true).unstarted(
-                new ChangeWatcher(core.deliverPendingChanges(), changeLog, fallbackPoll, (cause, report) -> telemetry.wokeUp(cause)));
+                new ChangeWatcher(core.deliverPendingChanges(), changeLog, fallbackPoll, telemetry));
     }
 
     /** The levels Prometheus reads at each scrape: open connections and the pool's use. */
     private static void watchLevels(MicrometerTelemetry telemetry, RtsyncCore core, PostgresDatabase database) {
-        telemetry.watchConnections(core.registry()).watchPool(
+        telemetry.watchConnections(core.registry());
+        telemetry.watchPool(
                 () -> database.poolUsage().active(), () -> database.poolUsage().idle(),
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
     }

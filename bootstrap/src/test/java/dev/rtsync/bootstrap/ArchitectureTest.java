@@ -1,5 +1,6 @@
 package dev.rtsync.bootstrap;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -13,6 +14,9 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 import java.util.List;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -50,6 +54,25 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule adapters_never_depend_on_each_other =
             slices().matching("dev.rtsync.adapters.(*)..").should().notDependOnEachOther();
+
+    /** The use cases, each with its command and result types, and the record that bundles them. */
+    private static final DescribedPredicate<JavaClass> USE_CASES =
+            resideInAPackage("dev.rtsync.application.usecase..")
+                    .and(nameMatching(".*\\.\\w+UseCases?(\\$.*)?"))
+                    .as("use cases");
+
+    @ArchTest
+    static final ArchRule driven_adapters_see_the_application_only_through_its_ports =
+            noClasses().that().resideInAnyPackage("dev.rtsync.adapters.postgres..", "dev.rtsync.adapters.jwt..",
+                            "dev.rtsync.adapters.metrics..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.rtsync.application.usecase..");
+
+    @ArchTest
+    static final ArchRule adapters_call_use_cases_but_never_the_applications_internals =
+            noClasses().that().resideInAPackage("dev.rtsync.adapters..")
+                    .should().dependOnClassesThat(resideInAPackage("dev.rtsync.application.usecase..").and(not(USE_CASES))
+                            .as("are in the application's use-case package but are not use cases (its internals, "
+                                    + "such as ConnectionRegistry)"));
 
     @ArchTest
     static final ArchRule only_the_bootstrap_depends_on_adapters =

@@ -1,10 +1,9 @@
 package dev.rtsync.adapters.metrics;
 
 import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.WakeUp;
-import dev.rtsync.application.usecase.ConnectionRegistry;
-import dev.rtsync.domain.HeldSubscriptions;
 import dev.rtsync.domain.SubscriptionCap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -133,22 +132,22 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     }
 
     /** Reads open connections, their distinct users and the subscriptions they hold at each scrape. */
-    public MicrometerTelemetry watchConnections(ConnectionRegistry connections) {
-        Gauge.builder("rtsync.connections", connections, ConnectionRegistry::connectionCount)
+    @Override
+    public void watchConnections(ConnectionLevels levels) {
+        Gauge.builder("rtsync.connections", levels, ConnectionLevels::connectionCount)
                 .description("Open, authenticated WebSocket connections on this instance").strongReference(true).register(registry);
-        Gauge.builder("rtsync.users", connections, ConnectionRegistry::userCount)
+        Gauge.builder("rtsync.users", levels, ConnectionLevels::userCount)
                 .description("Distinct users with an open connection on this instance").strongReference(true).register(registry);
-        Gauge.builder("rtsync.subscriptions", connections.subscriptions(), HeldSubscriptions::total)
+        Gauge.builder("rtsync.subscriptions", levels, ConnectionLevels::subscriptionCount)
                 .description("Entity subscriptions held by this instance's connections (RTSYNC_MAX_SUBSCRIPTIONS_PER_INSTANCE caps them)")
                 .strongReference(true).register(registry);
         for (SubscriptionCap cap : SubscriptionCap.values()) {
-            FunctionCounter.builder("rtsync.subscriptions.refused", connections.subscriptions(), held -> held.refusals(cap))
+            FunctionCounter.builder("rtsync.subscriptions.refused", levels, held -> held.subscriptionsRefused(cap))
                     .tag("cap", cap.name().toLowerCase(Locale.ROOT))
                     .description("SUBSCRIBEs and SUBSCRIBE_TYPEs refused with TOO_MANY_SUBSCRIPTIONS, by the cap they would have passed:"
                             + " the connection's, the user's (across their connections) or this instance's")
                     .register(registry);
         }
-        return this;
     }
 
     /** Reads the database pool at each scrape; the suppliers must be cheap and never block. */

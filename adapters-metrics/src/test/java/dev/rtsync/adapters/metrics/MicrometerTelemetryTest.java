@@ -1,6 +1,7 @@
 package dev.rtsync.adapters.metrics;
 
 import dev.rtsync.application.message.ErrorCode;
+import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.application.usecase.ConnectionRegistry;
 import dev.rtsync.domain.Connection;
@@ -8,6 +9,7 @@ import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
+import dev.rtsync.domain.SubscriptionCap;
 import dev.rtsync.domain.SubscriptionLimits;
 import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.AfterEach;
@@ -143,21 +145,40 @@ class MicrometerTelemetryTest {
     }
 
     @Test
-    void connections_users_and_subscriptions_are_read_from_the_registry_at_each_scrape() {
-        ConnectionRegistry connections = new ConnectionRegistry(ConnectionLimits.DEFAULTS);
-        telemetry.watchConnections(connections);
+    void connections_users_and_subscriptions_are_read_from_the_levels_at_each_scrape() {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger users = new AtomicInteger();
+        AtomicInteger subscriptions = new AtomicInteger();
+        telemetry.watchConnections(new ConnectionLevels() {
+            @Override
+            public int connectionCount() {
+                return connections.get();
+            }
+
+            @Override
+            public int userCount() {
+                return users.get();
+            }
+
+            @Override
+            public int subscriptionCount() {
+                return subscriptions.get();
+            }
+
+            @Override
+            public long subscriptionsRefused(SubscriptionCap cap) {
+                return 0;
+            }
+        });
         assertThat(value("rtsync_connections")).isZero();
 
-        UserId alice = new UserId(UUID.randomUUID());
-        Connection first = connection(alice, connections);
-        connections.register(first);
-        connections.register(connection(alice, connections));
-        first.subscribe(EntityCode.of("project"), List.of(new EntityId(UUID.randomUUID()), new EntityId(UUID.randomUUID())),
-                SubscriptionLimits.DEFAULTS);
+        connections.set(2);
+        users.set(1);
+        subscriptions.set(7);
 
         assertThat(value("rtsync_connections")).isEqualTo(2);
         assertThat(value("rtsync_users")).isEqualTo(1);
-        assertThat(value("rtsync_subscriptions")).isEqualTo(2);
+        assertThat(value("rtsync_subscriptions")).isEqualTo(7);
     }
 
     @Test

@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@link ClientChannel} over Jetty WebSocket sessions: the registry of this server's open
  * sessions, each with one bounded outbound queue.
  *
- * <p>{@link #send} encodes the message on the caller's thread (once for a message instance sent
- * to many connections in a row), appends it to the connection's
- * queue and returns: it never waits for the client. Each queue has at most one frame in flight
+ * <p>{@link #send} and {@link #fanOut} encode the message on the caller's thread, once however
+ * many recipients it has, append it to each recipient's queue and return: they never wait for
+ * the client. Each queue has at most one frame in flight
  * with Jetty's asynchronous {@code sendText}; the frame's completion sends the next, so messages
  * reach a client in the order they were queued whichever thread queued them (the change watcher,
  * the expiry check or the connection's own reader). A connection whose queue is full is closed as
@@ -43,7 +46,6 @@ public final class WebSocketClientChannel implements ClientChannel {
 
     private final ServerMessageEncoder encoder = new ServerMessageEncoder();
     private final AtomicLong encodings = new AtomicLong();
-    private volatile Encoded lastEncoded;
     private final Map<ConnectionId, Outbox> outboxes = new ConcurrentHashMap<>();
     /** The most characters of JSON waiting for one client by default: 4 MiB, about twenty of the largest INVALIDATEs. */
     public static final long DEFAULT_MAX_QUEUED_CHARS = 4L * 1024 * 1024;
@@ -87,12 +89,37 @@ public final class WebSocketClientChannel implements ClientChannel {
         Outbox outbox = outboxes.get(connection);
         boolean queued = outbox != null && outbox.offer(encode(message));
         if (queued) {
-            telemetry.messageSent(ServerMessageEncoder.typeOf(message));
-            if (message instanceof ServerMessage.ErrorMessage error) {
-                telemetry.errorSent(error.code());
-            }
+            reportQueued(message);
         }
         return queued;
+    }
+
+    @Override
+    public Set<ConnectionId> fanOut(ServerMessage message, Collection<ConnectionId> recipients) {
+        if (recipients.isEmpty()) {
+            return Set.of();
+        }
+        String text = encode(message);
+        Set<ConnectionId> refused = null;
+        for (ConnectionId recipient : recipients) {
+            Outbox outbox = outboxes.get(recipient);
+            if (outbox != null && outbox.offer(text)) {
+                reportQueued(message);
+            } else {
+                if (refused == null) {
+                    refused = new HashSet<>();
+                }
+                refused.add(recipient);
+            }
+        }
+        return refused == null ? Set.of() : refused;
+    }
+
+    private void reportQueued(ServerMessage message) {
+        telemetry.messageSent(ServerMessageEncoder.typeOf(message));
+        if (message instanceof ServerMessage.ErrorMessage error) {
+            telemetry.errorSent(error.code());
+        }
     }
 
     /** The telemetry this channel reports to; the server reports what it receives to the same. */
@@ -100,29 +127,14 @@ public final class WebSocketClientChannel implements ClientChannel {
         return telemetry;
     }
 
-    /**
-     * The text of the message, encoded once when the same instance is sent to one connection after
-     * another (the watcher sends one INVALIDATE object to every connection that gets the same
-     * batch). Only the last message is remembered, by identity: equal messages built apart are
-     * encoded apart, which is correct, only slower.
-     */
     private String encode(ServerMessage message) {
-        Encoded last = lastEncoded;
-        if (last != null && last.message() == message) {
-            return last.text();
-        }
-        String text = encoder.encode(message);
         encodings.incrementAndGet();
-        lastEncoded = new Encoded(message, text);
-        return text;
+        return encoder.encode(message);
     }
 
     /** How many times a message was turned into JSON, for tests. */
     long encodings() {
         return encodings.get();
-    }
-
-    private record Encoded(ServerMessage message, String text) {
     }
 
     @Override

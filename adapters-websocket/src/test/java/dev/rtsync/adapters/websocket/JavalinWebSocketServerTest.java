@@ -146,6 +146,31 @@ class JavalinWebSocketServerTest {
         }
 
         @Test
+        void subscribers_that_each_get_two_batches_cost_one_encoding_per_batch() {
+            List<TestClient> watchers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                TestClient client = connect(ServerFixture.newUser());
+                client.send(subscribe("project", ID_1));
+                client.next();
+                client.send(subscribe("task", ID_2));
+                client.next();
+                watchers.add(client);
+            }
+            long encodedBefore = fixture.rtsync.clients.encodings();
+
+            change(ID_1, ChangeAction.EDIT);
+            fixture.rtsync.log.append(EntityCode.of("task"), EntityId.parse(ID_2), ChangeAction.EDIT);
+            deliver();
+
+            for (TestClient watcher : watchers) {
+                assertThat(List.of(watcher.next(), watcher.next()))
+                        .extracting(message -> message.path("payload").path("entityCode").asText())
+                        .containsExactly("project", "task");
+            }
+            assertThat(fixture.rtsync.clients.encodings() - encodedBefore).isEqualTo(2);
+        }
+
+        @Test
         void subscribe_type_is_answered_and_a_task_created_later_arrives_as_an_ordinary_invalidate() {
             TestClient client = connect(ServerFixture.newUser());
             client.send("{\"type\":\"SUBSCRIBE_TYPE\",\"payload\":{\"entityCode\":\"task\"}}");

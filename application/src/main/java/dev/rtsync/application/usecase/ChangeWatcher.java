@@ -1,18 +1,19 @@
 package dev.rtsync.application.usecase;
 
 import dev.rtsync.application.port.out.ChangeLog;
+import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.WakeUp;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.function.BiConsumer;
 
 /**
  * The loop that keeps delivery going: deliver what is pending, then wait for the log to signal a
  * commit or for the fallback interval. When the store is unreachable it retries soon (from
  * {@value #FIRST_RETRY_MILLIS} ms, doubling up to the fallback interval), since a notification sent
  * meanwhile may be lost; changes wait in the log, so none is lost. Run it on a thread of its own;
- * interrupting that thread stops it.
+ * interrupting that thread stops it. Each round that went through is reported to
+ * {@link Telemetry#wokeUp}, with what woke it.
  */
 public final class ChangeWatcher implements Runnable {
 
@@ -22,20 +23,17 @@ public final class ChangeWatcher implements Runnable {
     private final DeliverPendingChangesUseCase deliver;
     private final ChangeLog changeLog;
     private final Duration fallbackPoll;
-    private final BiConsumer<WakeUp, DeliverPendingChangesUseCase.DeliveryReport> afterEachRound;
+    private final Telemetry telemetry;
 
-    /**
-     * @param afterEachRound told of every round, for metrics; it must not block
-     */
     public ChangeWatcher(DeliverPendingChangesUseCase deliver, ChangeLog changeLog, Duration fallbackPoll,
-                         BiConsumer<WakeUp, DeliverPendingChangesUseCase.DeliveryReport> afterEachRound) {
+                         Telemetry telemetry) {
         if (fallbackPoll.isNegative() || fallbackPoll.isZero()) {
             throw new IllegalArgumentException("the fallback poll interval must be positive");
         }
         this.deliver = deliver;
         this.changeLog = changeLog;
         this.fallbackPoll = fallbackPoll;
-        this.afterEachRound = afterEachRound;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -44,7 +42,8 @@ public final class ChangeWatcher implements Runnable {
         Duration retry = Duration.ZERO; // zero while delivery works
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                afterEachRound.accept(cause, deliver.deliverPending());
+                deliver.deliverPending();
+                telemetry.wokeUp(cause);
                 if (!retry.isZero()) {
                     LOG.log(Level.INFO, "Change log reachable again; delivery resumed");
                     retry = Duration.ZERO;

@@ -1,9 +1,11 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.port.out.ConnectionLevels;
 import dev.rtsync.domain.Connection;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.HeldSubscriptions;
+import dev.rtsync.domain.SubscriptionCap;
 import dev.rtsync.domain.UserId;
 
 import java.util.Collection;
@@ -14,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connections open on this instance. Thread-safe: transport threads add and remove while
- * the change watcher and the expiry check read.
+ * the change watcher and the expiry check read. Its counts are this instance's
+ * {@link ConnectionLevels}, for the metrics.
  */
-public final class ConnectionRegistry {
+public final class ConnectionRegistry implements ConnectionLevels {
 
     /** What {@link #register} decided. */
     public enum Admission { ADMITTED, TOO_MANY_FOR_USER, TOO_MANY_IN_TOTAL }
@@ -63,12 +66,24 @@ public final class ConnectionRegistry {
         return List.copyOf(connections.values());
     }
 
+    @Override
     public int connectionCount() {
         return connections.size();
     }
 
+    @Override
     public int userCount() {
         return openPerUser.size();
+    }
+
+    @Override
+    public int subscriptionCount() {
+        return subscriptions.total();
+    }
+
+    @Override
+    public long subscriptionsRefused(SubscriptionCap cap) {
+        return subscriptions.refusals(cap);
     }
 
     /**

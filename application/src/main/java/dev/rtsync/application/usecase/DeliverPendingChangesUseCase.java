@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,27 +27,13 @@ import java.util.Set;
  * watches is acknowledged without a message; a row whose message could not be queued for some
  * subscriber is acknowledged as failed (that subscriber is being disconnected, and a client
  * refetches what it shows when it reconnects).
+ *
+ * <p>Connections that get equal batches get one INVALIDATE, fanned out through
+ * {@link ClientChannel#fanOut}. A connection's INVALIDATEs of one read go out in the order their
+ * batches were first met over all connections; they carry different entity codes, between which
+ * the protocol promises no order.
  */
 public final class DeliverPendingChangesUseCase {
-
-    /**
-     * @param rowsRead        log rows read and acknowledged
-     * @param messagesSent    INVALIDATE messages queued
-     * @param changesSent     changes carried by those messages
-     * @param rowsFailed      rows acknowledged as failed
-     * @param oldestLoggedAt  when the oldest row read was logged, for lag measurement
-     */
-    public record DeliveryReport(int rowsRead, int messagesSent, int changesSent, int rowsFailed,
-                                 Optional<Instant> oldestLoggedAt) {
-
-        static final DeliveryReport NOTHING = new DeliveryReport(0, 0, 0, 0, Optional.empty());
-
-        DeliveryReport plus(DeliveryReport other) {
-            Optional<Instant> oldest = oldestLoggedAt.isEmpty() ? other.oldestLoggedAt : oldestLoggedAt;
-            return new DeliveryReport(rowsRead + other.rowsRead, messagesSent + other.messagesSent,
-                    changesSent + other.changesSent, rowsFailed + other.rowsFailed, oldest);
-        }
-    }
 
     private final ChangeLog changeLog;
     private final ConnectionRegistry registry;
@@ -77,25 +62,24 @@ public final class DeliverPendingChangesUseCase {
     }
 
     /** Delivers batches until the log holds nothing more for this instance. */
-    public DeliveryReport deliverPending() {
-        DeliveryReport total = DeliveryReport.NOTHING;
+    public void deliverPending() {
         while (true) {
             Instant start = clock.instant();
             List<LoggedChange> rows = changeLog.readPending(batchSize);
             telemetry.logRowsRead(rows.size());
             if (rows.isEmpty()) {
-                return total;
+                return;
             }
-            total = total.plus(deliver(rows));
+            deliver(rows);
             Duration took = Duration.between(start, clock.instant());
             telemetry.deliveryRound(took.isNegative() ? Duration.ZERO : took);
             if (rows.size() < batchSize) {
-                return total;
+                return;
             }
         }
     }
 
-    private DeliveryReport deliver(List<LoggedChange> rows) {
+    private void deliver(List<LoggedChange> rows) {
         Map<ConnectionId, List<LoggedChange>> rowsByConnection = new LinkedHashMap<>();
         for (LoggedChange row : rows) {
             if (row.action().isDelivered()) {
@@ -104,13 +88,9 @@ public final class DeliverPendingChangesUseCase {
                 }
             }
         }
-        Instant now = clock.instant();
-        // Connections that watch the same entities get equal batches; they are sent one and the same
-        // message, so the channel can encode it once (one change fanned out to 10,000 connections).
-        Map<ChangeBatch, Invalidate> messagesByBatch = new HashMap<>();
-        Set<LoggedChange> failed = new HashSet<>();
-        int messages = 0;
-        int changes = 0;
+        // Connections that watch the same entities get equal batches: each distinct batch is one
+        // message fanned out to all of them (one change to 10,000 connections is encoded once).
+        Map<ChangeBatch, List<ConnectionId>> recipientsByBatch = new LinkedHashMap<>();
         for (Map.Entry<ConnectionId, List<LoggedChange>> entry : rowsByConnection.entrySet()) {
             Optional<Connection> connection = registry.find(entry.getKey());
             if (connection.isEmpty()) {
@@ -124,21 +104,25 @@ public final class DeliverPendingChangesUseCase {
                         .ifPresent(watched::add);
             }
             for (ChangeBatch batch : ChangeBatch.group(watched)) {
-                Invalidate message = messagesByBatch.computeIfAbsent(batch, sameBatch -> new Invalidate(sameBatch, now));
-                if (clients.send(entry.getKey(), message)) {
-                    messages++;
-                    changes += batch.changes().size();
-                } else {
-                    entry.getValue().stream()
-                            .filter(row -> row.entityCode().equals(batch.entityCode()))
-                            .forEach(failed::add);
-                }
+                recipientsByBatch.computeIfAbsent(batch, sameBatch -> new ArrayList<>()).add(entry.getKey());
+            }
+        }
+        Instant now = clock.instant();
+        Set<LoggedChange> failed = new HashSet<>();
+        int changes = 0;
+        for (Map.Entry<ChangeBatch, List<ConnectionId>> fanOut : recipientsByBatch.entrySet()) {
+            ChangeBatch batch = fanOut.getKey();
+            List<ConnectionId> recipients = fanOut.getValue();
+            Set<ConnectionId> refused = clients.fanOut(new Invalidate(batch, now), recipients);
+            changes += batch.changes().size() * (recipients.size() - refused.size());
+            for (ConnectionId recipient : refused) {
+                rowsByConnection.get(recipient).stream()
+                        .filter(row -> row.entityCode().equals(batch.entityCode()))
+                        .forEach(failed::add);
             }
         }
         changeLog.acknowledge(rows, failed);
         reportDelivered(rows, changes);
-        Optional<Instant> oldest = rows.stream().map(LoggedChange::loggedAt).min(Instant::compareTo);
-        return new DeliveryReport(rows.size(), messages, changes, failed.size(), oldest);
     }
 
     /**

@@ -6,8 +6,10 @@ import dev.rtsync.application.port.out.ClientChannel;
 import dev.rtsync.domain.ConnectionId;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,13 +18,31 @@ import java.util.Set;
 /**
  * A {@link ClientChannel} that records what each connection was sent and why it was closed, so
  * tests assert on exact messages instead of on mocks. A connection can be made to refuse
- * messages, as one with an overflowing queue does.
+ * messages, as one with an overflowing queue does. Each {@link #fanOut} is also recorded as one,
+ * so a test can tell one message to many from many messages.
  */
 public final class RecordingClientChannel implements ClientChannel {
+
+    /** One call of {@link #fanOut}: the message and every recipient it was asked for. */
+    public record FanOut(ServerMessage message, List<ConnectionId> recipients) {
+    }
 
     private final Map<ConnectionId, List<ServerMessage>> sent = new HashMap<>();
     private final Map<ConnectionId, CloseReason> closed = new HashMap<>();
     private final Set<ConnectionId> refusing = new HashSet<>();
+    private final List<FanOut> fanOuts = new ArrayList<>();
+
+    @Override
+    public synchronized Set<ConnectionId> fanOut(ServerMessage message, Collection<ConnectionId> recipients) {
+        fanOuts.add(new FanOut(message, List.copyOf(recipients)));
+        Set<ConnectionId> refused = new LinkedHashSet<>();
+        for (ConnectionId recipient : recipients) {
+            if (!send(recipient, message)) {
+                refused.add(recipient);
+            }
+        }
+        return refused;
+    }
 
     @Override
     public synchronized boolean send(ConnectionId connection, ServerMessage message) {
@@ -48,9 +68,15 @@ public final class RecordingClientChannel implements ClientChannel {
         return sent.getOrDefault(connection, List.of()).stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** Every fan-out, oldest first. */
+    public synchronized List<FanOut> fanOuts() {
+        return List.copyOf(fanOuts);
+    }
+
     /** Forgets what was sent so far, so a test can assert on what follows. */
     public synchronized void clear() {
         sent.clear();
+        fanOuts.clear();
     }
 
     public synchronized Optional<CloseReason> closeReasonOf(ConnectionId connection) {

@@ -1,5 +1,6 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.fake.RecordingTelemetry;
 import dev.rtsync.application.message.ServerMessage.Invalidate;
 import dev.rtsync.application.port.out.WakeUp;
 import dev.rtsync.domain.ChangeAction;
@@ -10,19 +11,18 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class ChangeWatcherTest extends RtsyncFixture {
 
-    private final List<WakeUp> wakeUps = new CopyOnWriteArrayList<>();
+    private final RecordingTelemetry telemetry = new RecordingTelemetry();
     private Thread thread;
 
     private void startWatcher(Duration fallback) {
         ChangeWatcher watcher = new ChangeWatcher(rtsync.deliverPendingChanges, rtsync.changeLog, fallback,
-                (cause, report) -> wakeUps.add(cause));
+                telemetry);
         thread = Thread.ofPlatform().name("change-watcher-test").start(watcher);
     }
 
@@ -43,7 +43,7 @@ class ChangeWatcherTest extends RtsyncFixture {
         rtsync.log.append(PROJECT, project, ChangeAction.EDIT);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !clients.messagesTo(tab, Invalidate.class).isEmpty());
-        assertThat(wakeUps).contains(WakeUp.NOTIFIED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> telemetry.wakeUps.contains(WakeUp.NOTIFIED));
     }
 
     @Test

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The wire codec of the WebSocket adapter: {@link ServerMessageEncoder} writing an INVALIDATE of
- * {@code changes} changes (1 is the usual fan-out message; the watcher now encodes one instance
- * once for every connection that gets it), and {@link ClientMessageDecoder} reading a SUBSCRIBE of
+ * {@code changes} changes (1 is the usual fan-out message; {@code WebSocketClientChannel.fanOut}
+ * encodes it once for all the connections that get it), and {@link ClientMessageDecoder} reading a SUBSCRIBE of
  * 100 ids, the message of the subscribe-rate target, into domain values.
  *
  * <p>It lives in the adapter's package because both classes are package-private there, and stays

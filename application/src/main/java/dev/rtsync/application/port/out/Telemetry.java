@@ -9,9 +9,9 @@ import java.time.Duration;
  * so that a metrics system can count them. Every method must return at once and never throw; the
  * service behaves the same with {@link #NONE}.
  *
- * <p>Levels (open connections, subscriptions held, pool usage) are not reported here: whoever
- * exposes the metrics reads them when it is asked, from the {@code ConnectionRegistry} and the
- * database adapter.
+ * <p>Levels (open connections, subscriptions held, pool usage) are not events: whoever exposes
+ * the metrics reads them when it is asked, from the {@link ConnectionLevels} it is handed by
+ * {@link #watchConnections} and from the database adapter.
  */
 public interface Telemetry {
 
@@ -20,6 +20,10 @@ public interface Telemetry {
 
     /** The type {@link #messageReceived} names a frame that was not a known, well-formed message. */
     String UNREADABLE = "UNREADABLE";
+
+    /** From now on, read the connection levels from these whenever they are asked for. */
+    default void watchConnections(ConnectionLevels levels) {
+    }
 
     /**
      * A client frame arrived.
