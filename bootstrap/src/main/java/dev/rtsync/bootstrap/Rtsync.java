@@ -14,7 +14,7 @@ import dev.rtsync.adapters.postgres.RuntimePrivileges;
 import dev.rtsync.adapters.postgres.TrackedTables;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.websocket.FairnessSettings;
-import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.WebSocketServer;
 import dev.rtsync.adapters.websocket.ManagementServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
@@ -74,7 +74,7 @@ public final class Rtsync implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final Deque<AutoCloseable> toCloseInReverse;
     private final PostgresSubscriptionStore store;
-    private final JavalinWebSocketServer server;
+    private final WebSocketServer server;
     private final Thread watcher;
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService liveness;
@@ -83,7 +83,7 @@ public final class Rtsync implements AutoCloseable {
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
-                   PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
+                   PostgresSubscriptionStore store, WebSocketServer server, Thread watcher,
                    ScheduledExecutorService housekeeping, ScheduledExecutorService liveness, KeepAliveUseCase keepAlive,
                    int managementPort) {
         this.instanceId = instanceId;
@@ -193,7 +193,7 @@ public final class Rtsync implements AutoCloseable {
         // Half the pool runs client messages, so that delivery and the probes always find a connection.
         FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
                 Math.max(1, config.poolSize() / 2));
-        JavalinWebSocketServer server = new JavalinWebSocketServer(webSocket, fairness, useCases, clients, operations).start();
+        WebSocketServer server = new WebSocketServer(webSocket, fairness, useCases, clients, telemetry, operations).start();
         telemetry.watchJetty(server.jettyServer());
 
         config.logRetention().ifPresent(age -> startRetention(

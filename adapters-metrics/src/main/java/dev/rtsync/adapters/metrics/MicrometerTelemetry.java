@@ -65,6 +65,9 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<WakeUp, Counter> wakeUps = new EnumMap<>(WakeUp.class);
     private final Counter slowClients;
+    private final Counter connectionsAdmitted;
+    private final Counter connectionsRefused;
+    private final Counter connectionsClosed;
     private final Counter changesDelivered;
     private final Timer deliveryLag;
     private final Timer deliveryRound;
@@ -87,6 +90,10 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
                     .description("Times the change watcher woke up: notified of a commit, or the fallback poll")
                     .register(registry));
         }
+        connectionsAdmitted = connectionsOpenedCounter("admitted", registry);
+        connectionsRefused = connectionsOpenedCounter("refused", registry);
+        connectionsClosed = Counter.builder("rtsync.connections.closed")
+                .description("WebSocket connections closed, admitted or not").register(registry);
         slowClients = Counter.builder("rtsync.slow.clients.disconnected")
                 .description("Clients disconnected because they did not read their queued messages").register(registry);
         changesDelivered = Counter.builder("rtsync.changes.delivered")
@@ -172,6 +179,22 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
         received.computeIfAbsent(type, t -> Counter.builder("rtsync.messages.received").tag("type", t)
                 .description("Messages received from clients, by wire type (UNREADABLE: not a known, well-formed message)")
                 .register(registry)).increment();
+    }
+
+    private static Counter connectionsOpenedCounter(String outcome, PrometheusMeterRegistry registry) {
+        return Counter.builder("rtsync.connections.opened").tag("outcome", outcome)
+                .description("WebSocket connections opened, by what the token check decided: admitted or refused")
+                .register(registry);
+    }
+
+    @Override
+    public void connectionOpened(boolean admitted) {
+        (admitted ? connectionsAdmitted : connectionsRefused).increment();
+    }
+
+    @Override
+    public void connectionClosed() {
+        connectionsClosed.increment();
     }
 
     @Override

@@ -68,6 +68,19 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void connections_opened_by_outcome_and_closed_are_counted_from_the_start() {
+        assertThat(value("rtsync_connections_opened_total{outcome=\"refused\"}")).isZero();
+        telemetry.connectionOpened(true);
+        telemetry.connectionOpened(true);
+        telemetry.connectionOpened(false);
+        telemetry.connectionClosed();
+
+        assertThat(value("rtsync_connections_opened_total{outcome=\"admitted\"}")).isEqualTo(2);
+        assertThat(value("rtsync_connections_opened_total{outcome=\"refused\"}")).isEqualTo(1);
+        assertThat(value("rtsync_connections_closed_total")).isEqualTo(1);
+    }
+
+    @Test
     void changes_delivered_and_slow_clients_are_counted() {
         telemetry.changesDelivered(3);
         telemetry.changesDelivered(0);

@@ -2,6 +2,7 @@ package dev.rtsync.adapters.websocket;
 
 import dev.rtsync.adapters.jwt.NimbusTokenVerifier;
 import dev.rtsync.application.fake.InMemoryRtsync;
+import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.port.out.TokenVerifier;
 import dev.rtsync.application.usecase.ClientUseCases;
 import dev.rtsync.application.port.out.SubscriptionStore;
@@ -27,8 +28,9 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The real Javalin server on a free port, with every use case behind it in memory and tokens
- * checked by the real {@link NimbusTokenVerifier} on the test's clock.
+ * The real {@link WebSocketServer} on a free port (the protocol on Jetty's WebSocket endpoint,
+ * {@code /health} on Javalin), with every use case behind it in memory and tokens checked by the
+ * real {@link NimbusTokenVerifier} on the test's clock.
  */
 final class ServerFixture implements AutoCloseable {
 
@@ -43,7 +45,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     final InMemoryRtsync<WebSocketClientChannel> rtsync;
-    final JavalinWebSocketServer server;
+    final WebSocketServer server;
 
     ServerFixture() {
         this(testSettings(), LIMITS, CONNECTION_LIMITS);
@@ -89,7 +91,7 @@ final class ServerFixture implements AutoCloseable {
     private ServerFixture(WebSocketSettings settings, FairnessSettings fairness, LongSupplier ticker, SubscriptionLimits limits,
                           ConnectionLimits connectionLimits, Function<Clock, TokenVerifier> verifier,
                           UnaryOperator<SubscriptionStore> storeOfUseCases, long maxQueuedChars) {
-        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, dev.rtsync.application.port.out.Telemetry.NONE, maxQueuedChars),
+        rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, Telemetry.NONE, maxQueuedChars),
                 limits, connectionLimits, CATALOG);
         TokenVerifier tokens = verifier.apply(rtsync.clock);
         ClientUseCases base = rtsync.useCases;
@@ -104,7 +106,7 @@ final class ServerFixture implements AutoCloseable {
                 base.ping(),
                 new RefreshTokenUseCase(tokens, rtsync.registry, rtsync.clients, disconnect),
                 base.status(), disconnect, base.checkHealth());
-        server = new JavalinWebSocketServer(settings, fairness, useCases, rtsync.clients, OperationsEndpoints.NONE, ticker).start();
+        server = new WebSocketServer(settings, fairness, useCases, rtsync.clients, Telemetry.NONE, OperationsEndpoints.NONE, ticker).start();
     }
 
     Instant now() {

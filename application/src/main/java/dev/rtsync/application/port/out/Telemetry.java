@@ -30,6 +30,19 @@ public interface Telemetry {
     default void messageReceived(String type) {
     }
 
+    /**
+     * A WebSocket connection was opened and its token checked.
+     *
+     * @param admitted true when the Connect use case admitted it, false when it refused it (the
+     *                 client is told why and closed)
+     */
+    default void connectionOpened(boolean admitted) {
+    }
+
+    /** A WebSocket connection closed, admitted or not, whoever closed it. */
+    default void connectionClosed() {
+    }
+
     /** A message was queued for a client. @param type the message type as on the wire ({@code INVALIDATE}…) */
     default void messageSent(String type) {
     }
