@@ -17,6 +17,8 @@ import dev.rtsync.domain.ConnectionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
+
 /**
  * Turns one decoded client message into its use case call. The use cases answer through the
  * {@link ClientChannel}; a use case that throws is logged and answered {@code ERROR INTERNAL_ERROR}.
@@ -73,6 +75,19 @@ final class MessageDispatcher {
             case ClientMessage.UnsubscribeType unsubscribeType -> true;
             case ClientMessage.Ping ping -> false;
             case ClientMessage.Status status -> false;
+        };
+    }
+
+    /**
+     * The database-bound message type named {@code type} on the wire, for a frame not yet parsed:
+     * its constant, never the client's string; empty for any other type.
+     */
+    static Optional<String> databaseBoundType(String type) {
+        return switch (type) {
+            case ClientMessage.Subscribe.TYPE, ClientMessage.Unsubscribe.TYPE, ClientMessage.UnsubscribeAll.TYPE,
+                 ClientMessage.TokenRefresh.TYPE, ClientMessage.SubscribeType.TYPE, ClientMessage.UnsubscribeType.TYPE ->
+                    Optional.of(type.intern());
+            default -> Optional.empty();
         };
     }
 

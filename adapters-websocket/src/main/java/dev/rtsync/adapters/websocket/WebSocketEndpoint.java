@@ -40,10 +40,15 @@ import java.util.function.LongSupplier;
  *   <li>the size ({@link WebSocketSettings#maxMessageBytes}), else {@code ERROR MESSAGE_TOO_LARGE};</li>
  *   <li>the decoder, else {@code ERROR INVALID_PAYLOAD} or the like;</li>
  *   <li>for a database-bound message, the user's and the instance's budgets of
- *       {@link FairDatabaseWork}, else {@code ERROR OVER_BUDGET} and in the end a 4029 close. A
- *       connection the Connect use case refused has no budget: its database-bound messages are
- *       dropped, as the use cases would drop them.</li>
+ *       {@link FairDatabaseWork}, else {@code ERROR OVER_BUDGET} and in the end a 4029 close. The
+ *       budget is looked at before the frame is parsed: a frame whose leading {@code type} is
+ *       database-bound is refused over budget without reading its payload. A connection the
+ *       Connect use case refused has no budget: its database-bound messages are dropped, as the
+ *       use cases would drop them.</li>
  * </ol>
+ * A connection is read one frame at a time, and not read at all (TCP pushes back on the client)
+ * while its user is over budget, until the budget has a token again, or while
+ * {@value #MAX_PENDING_PER_CONNECTION} of its messages wait for the database, until one is done.
  * PING, STATUS and every answer the server decides without the database run on the thread that
  * read the frame, after the database-bound messages the same connection still has queued, so a
  * connection's answers keep the order of its messages (ADR 0014). Every frame is reported to
@@ -57,6 +62,12 @@ import java.util.function.LongSupplier;
 final class WebSocketEndpoint extends JettyWebSocketServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
+    /**
+     * How many of a connection's messages may wait for the database before the connection is no
+     * longer read. Times the per-user connection limit (32) it stays under a user's queue (its
+     * burst, 100), so a pipelining client is slowed down, never refused for a full queue.
+     */
+    static final int MAX_PENDING_PER_CONNECTION = 2;
 
     private final WebSocketSettings settings;
     private final FairnessSettings fairness;
@@ -106,6 +117,14 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
         return values == null || values.isEmpty() || values.getFirst() == null ? "" : values.getFirst();
     }
 
+    /**
+     * Reads on every connection that waits for a budget, so that it reads the client's answer to
+     * the close the server is about to send instead of holding the shutdown for the close grace.
+     */
+    void closing() {
+        databaseWork.resumeAll();
+    }
+
     /** Runs what the fair workers hold, for at most {@code grace}, then stops them: after the sockets closed. */
     void stop(Duration grace) {
         databaseWork.stop(grace);
@@ -119,6 +138,11 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
     public final class Listener implements Session.Listener {
         private static final AtomicIntegerFieldUpdater<Listener> PENDING =
                 AtomicIntegerFieldUpdater.newUpdater(Listener.class, "pendingDatabaseWork");
+        private static final AtomicIntegerFieldUpdater<Listener> PAUSED =
+                AtomicIntegerFieldUpdater.newUpdater(Listener.class, "paused");
+        private static final int NOT_PAUSED = 0;
+        private static final int FOR_PENDING_WORK = 1;
+        private static final int FOR_BUDGET = 2;
 
         private final ConnectionId id = new ConnectionId(UUID.randomUUID().toString());
         private final MessageRate rate = new MessageRate(settings.maxMessagesPerSecond());
@@ -128,6 +152,8 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
         private TokenBucket strikes; // from the first message over budget on; Jetty calls one frame at a time
         private boolean closedOverBudget;
         private volatile int pendingDatabaseWork; // queued or running; through PENDING only
+        private volatile int paused; // NOT_PAUSED, or why no frame is asked for; through PAUSED only
+        private boolean toldOverBudget; // by the frame just handled: wait for the budget before reading on
 
         Listener(String token) {
             this.token = token;
@@ -161,6 +187,44 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
         }
 
         /**
+         * After a frame: asks for the next one, unless the connection must wait. Told over budget,
+         * it waits until its user's budget has a token; with {@value #MAX_PENDING_PER_CONNECTION}
+         * messages waiting for the database, until one of them is done. Meanwhile Jetty reads
+         * nothing of it, and its frames stay in the client's and the kernel's buffers (issue 14: a
+         * flood read and refused frame by frame still took the CPU that other users needed).
+         */
+        private void readNext() {
+            if (toldOverBudget) {
+                toldOverBudget = false;
+                PAUSED.set(this, FOR_BUDGET);
+                databaseWork.whenBudget(user, () -> resume(FOR_BUDGET));
+                return;
+            }
+            if (pendingDatabaseWork >= MAX_PENDING_PER_CONNECTION) {
+                PAUSED.set(this, FOR_PENDING_WORK);
+                if (pendingDatabaseWork < MAX_PENDING_PER_CONNECTION) {
+                    resume(FOR_PENDING_WORK); // the work finished between the check and the pause
+                }
+                return;
+            }
+            demandInTurn();
+        }
+
+        /** Reads on if the connection waits for this reason; does nothing otherwise. */
+        private void resume(int reason) {
+            if (PAUSED.compareAndSet(this, reason, NOT_PAUSED)) {
+                demandInTurn();
+            }
+        }
+
+        /** One of the connection's database-bound messages (or answers queued behind them) is done. */
+        private void databaseWorkDone() {
+            if (PENDING.decrementAndGet(this) < MAX_PENDING_PER_CONNECTION) {
+                resume(FOR_PENDING_WORK);
+            }
+        }
+
+        /**
          * Asks for the next frame from a task at the back of the thread pool's queue, instead of
          * reading on in this thread: a client that sends without pause would otherwise keep its thread
          * for as long as it sends, and 32 such connections held every thread while another user's PING
@@ -168,20 +232,28 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
          */
         private void demandInTurn() {
             try {
-                readsInTurn.execute(session::demand);
+                readsInTurn.execute(this::demand);
             } catch (RejectedExecutionException e) {
-                session.demand(); // the pool is stopping or full: read on in this thread rather than stall
+                demand(); // the pool is stopping or full: read on in this thread rather than stall
+            }
+        }
+
+        private void demand() {
+            try {
+                session.demand();
+            } catch (RuntimeException e) {
+                LOG.debug("Connection {}: no more frames ({})", id, e.toString()); // closed meanwhile
             }
         }
 
         @Override
         public void onWebSocketPing(ByteBuffer payload) {
-            demandInTurn(); // Jetty answers the PING frame itself
+            readNext(); // Jetty answers the PING frame itself
         }
 
         @Override
         public void onWebSocketPong(ByteBuffer payload) {
-            demandInTurn();
+            readNext();
         }
 
         @Override
@@ -191,7 +263,7 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
             } catch (RuntimeException e) {
                 LOG.error("Connection {}: handling a message failed", id, e);
             } finally {
-                demandInTurn();
+                readNext();
             }
         }
 
@@ -205,7 +277,7 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
                 }
             } finally {
                 callback.succeed();
-                demandInTurn();
+                readNext();
             }
         }
 
@@ -251,6 +323,16 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
                     "Messages are at most " + settings.maxMessageBytes() + " bytes")));
             return;
         }
+        UserId user = connection.user;
+        FairDatabaseWork.Admission admission = user == null ? FairDatabaseWork.Admission.QUEUED : databaseWork.wouldAdmit(user);
+        if (admission != FairDatabaseWork.Admission.QUEUED) {
+            Optional<String> databaseBound = decoder.leadingType(frame).flatMap(MessageDispatcher::databaseBoundType);
+            if (databaseBound.isPresent()) {
+                telemetry.messageReceived(databaseBound.get());
+                refuseOverBudget(connection, admission); // without parsing the payload: it could not run anyway
+                return;
+            }
+        }
         switch (decoder.decode(frame)) {
             case ClientMessageDecoder.Decoded.Invalid invalid -> {
                 telemetry.messageReceived(Telemetry.UNREADABLE);
@@ -284,6 +366,16 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
             return;
         }
         Listener.PENDING.decrementAndGet(connection);
+        refuseOverBudget(connection, admission);
+    }
+
+    /**
+     * Answers OVER_BUDGET and lets the connection wait for the budget before it is read again;
+     * closes with 4029 a connection that keeps sending over budget.
+     */
+    private void refuseOverBudget(Listener connection, FairDatabaseWork.Admission admission) {
+        ConnectionId id = connection.id;
+        UserId user = connection.user;
         if (connection.strikes == null) {
             connection.strikes = new TokenBucket((double) FairnessSettings.STRIKES_BEFORE_CLOSE / FairnessSettings.STRIKE_WINDOW_SECONDS,
                     FairnessSettings.STRIKES_BEFORE_CLOSE, ticker);
@@ -297,6 +389,7 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
             channel.close(id, CloseReason.OVER_BUDGET);
             return;
         }
+        connection.toldOverBudget = true;
         ErrorMessage overBudget = new ErrorMessage(ErrorCode.OVER_BUDGET, admission == FairDatabaseWork.Admission.USER_OVER_BUDGET
                 ? "At most " + fairness.userMessagesPerSecond() + " SUBSCRIBE, UNSUBSCRIBE, UNSUBSCRIBE_ALL and TOKEN_REFRESH"
                         + " per second per user, across its connections; this one was dropped"
@@ -326,7 +419,7 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
             try {
                 work.run();
             } finally {
-                Listener.PENDING.decrementAndGet(connection);
+                connection.databaseWorkDone();
             }
         };
     }

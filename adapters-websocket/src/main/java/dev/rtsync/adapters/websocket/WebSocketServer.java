@@ -96,6 +96,7 @@ public final class WebSocketServer {
      * waits up to the close grace for them to close, and stops the server.
      */
     public void stop() {
+        endpoint.closing();
         channel.closeAll(CloseCode.GOING_AWAY);
         long deadline = System.nanoTime() + settings.closeGrace().toNanos();
         while (channel.openSessions() > 0 && System.nanoTime() < deadline) {
