@@ -145,7 +145,9 @@ public final class Rtsync implements AutoCloseable {
                 .withPort(config.port())
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
-                .withOutboundQueueCapacity(config.sendQueue());
+                .withOutboundQueueCapacity(config.sendQueue())
+                .withMaxPendingConnections(config.maxPendingConnections())
+                .withHandshakeTimeout(config.handshakeTimeout());
         WebSocketClientChannel clients = new WebSocketClientChannel(webSocket, telemetry, config.sendQueueBytes());
         NimbusTokenVerifier tokens = new NimbusTokenVerifier(secret.getBytes(StandardCharsets.UTF_8), config.jwksFile(),
                 new NimbusTokenVerifier.Rules(config.jwtClockSkew(), config.jwtIssuer(), config.jwtAudience(), config.jwtMaxLifetime()),
@@ -194,7 +196,7 @@ public final class Rtsync implements AutoCloseable {
         FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
                 Math.max(1, config.poolSize() / 2));
         WebSocketServer server = new WebSocketServer(webSocket, fairness, useCases, clients, telemetry, operations).start();
-        telemetry.watchJetty(server.jettyServer());
+        telemetry.watchJetty(server.jettyServer()).watchPendingConnections(server::pendingConnections);
 
         config.logRetention().ifPresent(age -> startRetention(
                 new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,

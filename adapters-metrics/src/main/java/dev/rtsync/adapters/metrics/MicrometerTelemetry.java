@@ -68,6 +68,8 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Counter connectionsAdmitted;
     private final Counter connectionsRefused;
     private final Counter connectionsClosed;
+    private final Counter pendingRefused;
+    private final Counter pendingTimedOut;
     private final Counter changesDelivered;
     private final Timer deliveryLag;
     private final Timer deliveryRound;
@@ -94,6 +96,8 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
         connectionsRefused = connectionsOpenedCounter("refused", registry);
         connectionsClosed = Counter.builder("rtsync.connections.closed")
                 .description("WebSocket connections closed, admitted or not").register(registry);
+        pendingRefused = pendingClosedCounter("refused", registry);
+        pendingTimedOut = pendingClosedCounter("timed_out", registry);
         slowClients = Counter.builder("rtsync.slow.clients.disconnected")
                 .description("Clients disconnected because they did not read their queued messages").register(registry);
         changesDelivered = Counter.builder("rtsync.changes.delivered")
@@ -195,6 +199,31 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     @Override
     public void connectionClosed() {
         connectionsClosed.increment();
+    }
+
+    private static Counter pendingClosedCounter(String reason, PrometheusMeterRegistry registry) {
+        return Counter.builder("rtsync.connections.pending.closed").tag("reason", reason)
+                .description("TCP connections closed before their WebSocket upgrade: refused (too many waiting, "
+                        + "RTSYNC_MAX_PENDING_CONNECTIONS) or timed_out (not upgraded within RTSYNC_HANDSHAKE_TIMEOUT)")
+                .register(registry);
+    }
+
+    @Override
+    public void pendingConnectionRefused() {
+        pendingRefused.increment();
+    }
+
+    @Override
+    public void pendingConnectionTimedOut() {
+        pendingTimedOut.increment();
+    }
+
+    /** Reads, at each scrape, the connections of the service port that wait for their upgrade (or are plain HTTP). */
+    public MicrometerTelemetry watchPendingConnections(IntSupplier pending) {
+        Gauge.builder("rtsync.connections.pending", pending, IntSupplier::getAsInt)
+                .description("TCP connections of the service port not upgraded to WebSocket: handshakes in progress "
+                        + "and plain HTTP (health) connections").strongReference(true).register(registry);
+        return this;
     }
 
     @Override

@@ -81,6 +81,21 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void connections_closed_before_their_upgrade_are_counted_by_reason_and_the_pending_ones_read_at_each_scrape() {
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(3);
+        telemetry.watchPendingConnections(pending::get);
+        telemetry.pendingConnectionRefused();
+        telemetry.pendingConnectionRefused();
+        telemetry.pendingConnectionTimedOut();
+
+        assertThat(value("rtsync_connections_pending_closed_total{reason=\"refused\"}")).isEqualTo(2);
+        assertThat(value("rtsync_connections_pending_closed_total{reason=\"timed_out\"}")).isEqualTo(1);
+        assertThat(value("rtsync_connections_pending")).isEqualTo(3);
+        pending.set(1);
+        assertThat(value("rtsync_connections_pending")).isEqualTo(1);
+    }
+
+    @Test
     void changes_delivered_and_slow_clients_are_counted() {
         telemetry.changesDelivered(3);
         telemetry.changesDelivered(0);

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * {@code ws://HOST:PORT?token=<JWT>} is {@link WebSocketEndpoint}, a Jetty WebSocket servlet mapped
  * to the root path alone; the HTTP routes ({@code /health}, the probes, {@code /metrics} if asked)
  * are {@link OperationsRoutes}, served by Javalin's servlet at {@code /*}. This class builds the
- * thread pool they share, starts them and stops them in order.
+ * thread pool they share, caps the connections still in their handshake ({@link PendingConnections}),
+ * starts them and stops them in order.
  */
 public final class WebSocketServer {
 
@@ -27,6 +28,7 @@ public final class WebSocketServer {
     private final WebSocketSettings settings;
     private final WebSocketClientChannel channel;
     private final WebSocketEndpoint endpoint;
+    private final PendingConnections pending;
     private final Javalin app;
 
     /**
@@ -60,6 +62,8 @@ public final class WebSocketServer {
         QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), WebSocketSettings.MIN_THREADS);
         threads.setName(THREAD_NAME);
         this.endpoint = new WebSocketEndpoint(settings, fairness, useCases, channel, telemetry, threads, ticker);
+        this.pending = new PendingConnections(settings.maxPendingConnections(), settings.handshakeTimeout(),
+                Objects.requireNonNull(telemetry, "telemetry"));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -70,6 +74,7 @@ public final class WebSocketServer {
             // here, every other path (/health) goes on to Javalin's servlet at /*.
             config.jetty.modifyServletContextHandler(context ->
                     context.addServlet(new ServletHolder("rtsync-websocket", endpoint), ""));
+            config.jetty.modifyServer(pending::watch);
             routes.addTo(config);
         });
     }
@@ -84,6 +89,14 @@ public final class WebSocketServer {
     /** The Jetty server under Javalin, for binding its metrics; it exists once {@link #start} returned. */
     public org.eclipse.jetty.server.Server jettyServer() {
         return app.jettyServer().server();
+    }
+
+    /**
+     * The connections of the service port that are not WebSocket connections: handshakes not yet
+     * answered, and plain HTTP; at most {@link WebSocketSettings#maxPendingConnections}.
+     */
+    public int pendingConnections() {
+        return pending.count();
     }
 
     /** The bound port, useful when the settings asked for port 0. */
@@ -108,6 +121,7 @@ public final class WebSocketServer {
             }
         }
         app.stop();
+        pending.stop();
         endpoint.stop(settings.closeGrace());
         channel.shutdown();
         LOG.info("WebSocket server stopped");

@@ -22,6 +22,8 @@ public final class RecordingTelemetry implements Telemetry {
     public final AtomicInteger connectionsAdmitted = new AtomicInteger();
     public final AtomicInteger connectionsRefused = new AtomicInteger();
     public final AtomicInteger connectionsClosed = new AtomicInteger();
+    public final AtomicInteger pendingRefused = new AtomicInteger();
+    public final AtomicInteger pendingTimedOut = new AtomicInteger();
     public final List<WakeUp> wakeUps = new CopyOnWriteArrayList<>();
     public final List<Integer> rowsRead = new CopyOnWriteArrayList<>();
     public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
@@ -48,6 +50,16 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void connectionClosed() {
         connectionsClosed.incrementAndGet();
+    }
+
+    @Override
+    public void pendingConnectionRefused() {
+        pendingRefused.incrementAndGet();
+    }
+
+    @Override
+    public void pendingConnectionTimedOut() {
+        pendingTimedOut.incrementAndGet();
     }
 
     @Override

@@ -43,6 +43,14 @@ public interface Telemetry {
     default void connectionClosed() {
     }
 
+    /** A new TCP connection was closed at once: too many others were still waiting for their upgrade. */
+    default void pendingConnectionRefused() {
+    }
+
+    /** A TCP connection was closed because it had not completed its upgrade in time (a slow or silent client). */
+    default void pendingConnectionTimedOut() {
+    }
+
     /** A message was queued for a client. @param type the message type as on the wire ({@code INVALIDATE}…) */
     default void messageSent(String type) {
     }
