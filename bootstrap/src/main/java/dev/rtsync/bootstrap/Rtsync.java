@@ -15,7 +15,7 @@ import dev.rtsync.adapters.postgres.RuntimePrivileges;
 import dev.rtsync.adapters.postgres.TrackedTables;
 import dev.rtsync.adapters.postgres.TrackedTables.TrackedTable;
 import dev.rtsync.adapters.websocket.FairnessSettings;
-import dev.rtsync.adapters.websocket.JavalinWebSocketServer;
+import dev.rtsync.adapters.websocket.WebSocketServer;
 import dev.rtsync.adapters.websocket.ManagementServer;
 import dev.rtsync.adapters.websocket.OperationsEndpoints;
 import dev.rtsync.adapters.websocket.WebSocketClientChannel;
@@ -67,7 +67,7 @@ public final class Rtsync implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final Deque<AutoCloseable> toCloseInReverse;
     private final PostgresSubscriptionStore store;
-    private final JavalinWebSocketServer server;
+    private final WebSocketServer server;
     private final Thread watcher;
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService liveness;
@@ -76,7 +76,7 @@ public final class Rtsync implements AutoCloseable {
     private boolean stopped;
 
     private Rtsync(String instanceId, Duration shutdownTimeout, Deque<AutoCloseable> toCloseInReverse,
-                   PostgresSubscriptionStore store, JavalinWebSocketServer server, Thread watcher,
+                   PostgresSubscriptionStore store, WebSocketServer server, Thread watcher,
                    ScheduledExecutorService housekeeping, ScheduledExecutorService liveness, KeepAliveUseCase keepAlive,
                    int managementPort) {
         this.instanceId = instanceId;
@@ -126,8 +126,8 @@ public final class Rtsync implements AutoCloseable {
         watchLevels(telemetry, core, database);
         ManagementServer management = new ManagementServer(webSocket.host(), config.managementPort(), telemetry::scrape).start();
         opened.push(management::stop);
-        JavalinWebSocketServer server = startServer(config, webSocket, core, clients, watcher);
-        telemetry.watchJetty(server.jettyServer());
+        WebSocketServer server = startServer(config, webSocket, core, clients, telemetry, watcher);
+        telemetry.watchJetty(server.jettyServer()).watchPendingConnections(server::pendingConnections);
         config.logRetention().ifPresent(age -> startRetention(
                 new PruneChangeLogUseCase(new PostgresLogRetention(database), clock, age,
                         RETENTION_BATCH_ROWS, RETENTION_BATCHES_PER_ROUND, telemetry), age, opened));
@@ -187,7 +187,9 @@ public final class Rtsync implements AutoCloseable {
                 .withPort(config.port())
                 .withMaxMessageBytes(config.maxMessageBytes())
                 .withIdleTimeout(config.idleTimeout())
-                .withOutboundQueueCapacity(config.sendQueue());
+                .withOutboundQueueCapacity(config.sendQueue())
+                .withMaxPendingConnections(config.maxPendingConnections())
+                .withHandshakeTimeout(config.handshakeTimeout());
     }
 
     /**
@@ -227,14 +229,14 @@ public final class Rtsync implements AutoCloseable {
                 () -> database.poolUsage().waiting(), () -> database.poolUsage().max());
     }
 
-    private static JavalinWebSocketServer startServer(RtsyncConfig config, WebSocketSettings webSocket, RtsyncCore core,
-                                                      WebSocketClientChannel clients, Thread watcher) {
+    private static WebSocketServer startServer(RtsyncConfig config, WebSocketSettings webSocket, RtsyncCore core,
+                                               WebSocketClientChannel clients, MicrometerTelemetry telemetry, Thread watcher) {
         OperationsEndpoints operations = new OperationsEndpoints(core.checkHealth(),
                 () -> watcher.getState() != Thread.State.TERMINATED, Optional.empty()); // metrics: on the management port
         // Half the pool runs client messages, so that delivery and the probes always find a connection.
         FairnessSettings fairness = new FairnessSettings(config.userDbMessagesPerSecond(), config.dbMessagesPerSecond(),
                 Math.max(1, config.poolSize() / 2));
-        return new JavalinWebSocketServer(webSocket, fairness, core.clientUseCases(), clients, operations).start();
+        return new WebSocketServer(webSocket, fairness, core.clientUseCases(), clients, telemetry, operations).start();
     }
 
     /**

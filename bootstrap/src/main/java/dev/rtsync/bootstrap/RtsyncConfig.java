@@ -56,7 +56,9 @@ public record RtsyncConfig(
         Optional<String> jwtAudience,
         Optional<Duration> jwtMaxLifetime,
         long sendQueueBytes,
-        int managementPort) {
+        int managementPort,
+        int maxPendingConnections,
+        Duration handshakeTimeout) {
 
 
     @Override
@@ -145,7 +147,9 @@ public record RtsyncConfig(
                 env.optionalText(Setting.RTSYNC_JWT_MAX_LIFETIME).isEmpty() ? Optional.empty()
                         : Optional.of(env.duration(Setting.RTSYNC_JWT_MAX_LIFETIME, Duration.ofSeconds(1), Duration.ofDays(366))),
                 env.integer(Setting.RTSYNC_SEND_QUEUE_BYTES, 1_024, 1_000_000_000),
-                env.integer(Setting.RTSYNC_MANAGEMENT_PORT, 0, 65_535));
+                env.integer(Setting.RTSYNC_MANAGEMENT_PORT, 0, 65_535),
+                env.integer(Setting.RTSYNC_MAX_PENDING_CONNECTIONS, 1, 1_000_000),
+                env.duration(Setting.RTSYNC_HANDSHAKE_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private static EntityCatalog entityCatalog(String list) {

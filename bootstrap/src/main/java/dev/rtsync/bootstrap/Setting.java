@@ -48,6 +48,8 @@ public enum Setting {
     RTSYNC_JWT_AUDIENCE("", "When set, a token's `aud` must contain it: refuses tokens the identity provider issued for other services."),
     RTSYNC_JWT_MAX_LIFETIME("", "When set (such as `24h`), a token valid for longer, from `iat` (or now, without one) to `exp`, is refused."),
     RTSYNC_SEND_QUEUE_BYTES(String.valueOf(WebSocketClientChannel.DEFAULT_MAX_QUEUED_CHARS), "Most characters of JSON (about bytes) waiting for one client, besides `RTSYNC_SEND_QUEUE` messages; a client past either is disconnected."),
+    RTSYNC_MAX_PENDING_CONNECTIONS(String.valueOf(WebSocketSettings.DEFAULTS.maxPendingConnections()), "Most TCP connections of the service port at once whose WebSocket upgrade is not answered yet (plain HTTP connections count too); a new one past it is closed at once. Bounds what clients that connect and send a partial handshake, or nothing, can hold."),
+    RTSYNC_HANDSHAKE_TIMEOUT("10s", "A TCP connection of the service port not upgraded to WebSocket within this time is closed, however slowly it keeps sending; plain HTTP connections too."),
     RTSYNC_MANAGEMENT_PORT("4002", "Port of `GET /metrics` (Prometheus' text format), apart from the browsers' port: scrape it from inside the cluster and do not expose it.");
 
     private final String defaultValue;

@@ -66,6 +66,11 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<WakeUp, Counter> wakeUps = new EnumMap<>(WakeUp.class);
     private final Counter slowClients;
+    private final Counter connectionsAdmitted;
+    private final Counter connectionsRefused;
+    private final Counter connectionsClosed;
+    private final Counter pendingRefused;
+    private final Counter pendingTimedOut;
     private final Counter changesDelivered;
     private final Timer deliveryLag;
     private final Timer deliveryRound;
@@ -88,6 +93,12 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
                     .description("Times the change watcher woke up: notified of a commit, or the fallback poll")
                     .register(registry));
         }
+        connectionsAdmitted = connectionsOpenedCounter("admitted", registry);
+        connectionsRefused = connectionsOpenedCounter("refused", registry);
+        connectionsClosed = Counter.builder("rtsync.connections.closed")
+                .description("WebSocket connections closed, admitted or not").register(registry);
+        pendingRefused = pendingClosedCounter("refused", registry);
+        pendingTimedOut = pendingClosedCounter("timed_out", registry);
         slowClients = Counter.builder("rtsync.slow.clients.disconnected")
                 .description("Clients disconnected because they did not read their queued messages").register(registry);
         changesDelivered = Counter.builder("rtsync.changes.delivered")
@@ -180,6 +191,47 @@ public final class MicrometerTelemetry implements Telemetry, AutoCloseable {
         received.computeIfAbsent(type, t -> Counter.builder("rtsync.messages.received").tag("type", t)
                 .description("Messages received from clients, by wire type (UNREADABLE: not a known, well-formed message)")
                 .register(registry)).increment();
+    }
+
+    private static Counter connectionsOpenedCounter(String outcome, PrometheusMeterRegistry registry) {
+        return Counter.builder("rtsync.connections.opened").tag("outcome", outcome)
+                .description("WebSocket connections opened, by what the token check decided: admitted or refused")
+                .register(registry);
+    }
+
+    @Override
+    public void connectionOpened(boolean admitted) {
+        (admitted ? connectionsAdmitted : connectionsRefused).increment();
+    }
+
+    @Override
+    public void connectionClosed() {
+        connectionsClosed.increment();
+    }
+
+    private static Counter pendingClosedCounter(String reason, PrometheusMeterRegistry registry) {
+        return Counter.builder("rtsync.connections.pending.closed").tag("reason", reason)
+                .description("TCP connections closed before their WebSocket upgrade: refused (too many waiting, "
+                        + "RTSYNC_MAX_PENDING_CONNECTIONS) or timed_out (not upgraded within RTSYNC_HANDSHAKE_TIMEOUT)")
+                .register(registry);
+    }
+
+    @Override
+    public void pendingConnectionRefused() {
+        pendingRefused.increment();
+    }
+
+    @Override
+    public void pendingConnectionTimedOut() {
+        pendingTimedOut.increment();
+    }
+
+    /** Reads, at each scrape, the connections of the service port that wait for their upgrade (or are plain HTTP). */
+    public MicrometerTelemetry watchPendingConnections(IntSupplier pending) {
+        Gauge.builder("rtsync.connections.pending", pending, IntSupplier::getAsInt)
+                .description("TCP connections of the service port not upgraded to WebSocket: handshakes in progress "
+                        + "and plain HTTP (health) connections").strongReference(true).register(registry);
+        return this;
     }
 
     @Override

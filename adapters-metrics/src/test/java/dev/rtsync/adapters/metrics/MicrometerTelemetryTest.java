@@ -70,6 +70,34 @@ class MicrometerTelemetryTest {
     }
 
     @Test
+    void connections_opened_by_outcome_and_closed_are_counted_from_the_start() {
+        assertThat(value("rtsync_connections_opened_total{outcome=\"refused\"}")).isZero();
+        telemetry.connectionOpened(true);
+        telemetry.connectionOpened(true);
+        telemetry.connectionOpened(false);
+        telemetry.connectionClosed();
+
+        assertThat(value("rtsync_connections_opened_total{outcome=\"admitted\"}")).isEqualTo(2);
+        assertThat(value("rtsync_connections_opened_total{outcome=\"refused\"}")).isEqualTo(1);
+        assertThat(value("rtsync_connections_closed_total")).isEqualTo(1);
+    }
+
+    @Test
+    void connections_closed_before_their_upgrade_are_counted_by_reason_and_the_pending_ones_read_at_each_scrape() {
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(3);
+        telemetry.watchPendingConnections(pending::get);
+        telemetry.pendingConnectionRefused();
+        telemetry.pendingConnectionRefused();
+        telemetry.pendingConnectionTimedOut();
+
+        assertThat(value("rtsync_connections_pending_closed_total{reason=\"refused\"}")).isEqualTo(2);
+        assertThat(value("rtsync_connections_pending_closed_total{reason=\"timed_out\"}")).isEqualTo(1);
+        assertThat(value("rtsync_connections_pending")).isEqualTo(3);
+        pending.set(1);
+        assertThat(value("rtsync_connections_pending")).isEqualTo(1);
+    }
+
+    @Test
     void changes_delivered_and_slow_clients_are_counted() {
         telemetry.changesDelivered(3);
         telemetry.changesDelivered(0);

@@ -1,6 +1,8 @@
 package dev.rtsync.adapters.websocket;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,7 @@ import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
 import dev.rtsync.domain.InvalidValueException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +52,23 @@ final class ClientMessageDecoder {
     }
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * The frame's {@code type} when it is the object's first field, as every client sends it, read
+     * without parsing the rest: what the budget check needs before it decides to parse a large
+     * frame. Empty when the type is not first or the frame does not start as a JSON object.
+     */
+    Optional<String> leadingType(String frame) {
+        try (JsonParser parser = mapper.getFactory().createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.FIELD_NAME
+                    || !"type".equals(parser.currentName()) || parser.nextToken() != JsonToken.VALUE_STRING) {
+                return Optional.empty();
+            }
+            return Optional.of(parser.getText());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
 
     Decoded decode(String frame) {
         JsonNode root;

@@ -12,6 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,6 +25,9 @@ import java.util.function.LongSupplier;
  * Admission is bounded three ways: the user's budget, the instance's budget and the length of
  * the queues ({@link FairnessSettings}).
  *
+ * <p>A connection told its user is over budget stops being read until the budget has a token again
+ * ({@link #whenBudget}): the client's frames wait in TCP buffers, not in the server's CPU.
+ *
  * <p>Clean-up work (a closed connection's rows) is queued in the user's lane without a budget, so
  * it runs after every message that connection sent before it closed: a SUBSCRIBE cannot add rows
  * after its connection's rows were removed.
@@ -30,6 +36,8 @@ final class FairDatabaseWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(FairDatabaseWork.class);
     private static final long SWEEP_MILLIS = 1_000;
+    /** How often connections waiting for their user's budget are looked at: well under a token's time. */
+    private static final long BUDGET_CHECK_MILLIS = 10;
 
     /** What became of a message offered to {@link #submit}. */
     enum Admission { QUEUED, USER_OVER_BUDGET, SERVER_OVER_BUDGET }
@@ -42,9 +50,13 @@ final class FairDatabaseWork {
     private final ArrayDeque<Lane> ready = new ArrayDeque<>();    // lanes with work and no running message; guarded by this
     private final Set<Lane> resting = new HashSet<>();            // lanes without connections, kept until their budget refills
     private final List<Thread> workers = new ArrayList<>();
+    private final Set<Lane> waitingForBudget = new HashSet<>(); // lanes with connections waiting to be read again; guarded by this
+    private final ScheduledExecutorService budgetChecks;
     private int queued;                                           // guarded by this
     private long sweptAt = System.nanoTime();                     // guarded by this
     private boolean stopping;                                     // guarded by this
+    private boolean closingAll;                                   // no connection waits for a budget any more; guarded by this
+    private boolean budgetCheckScheduled;                         // while connections wait for a budget; guarded by this
 
     FairDatabaseWork(FairnessSettings settings, LongSupplier ticker) {
         this.settings = settings;
@@ -55,6 +67,102 @@ final class FairDatabaseWork {
             Thread worker = Thread.ofPlatform().name("rtsync-db-work-" + i).daemon(true).unstarted(this::work);
             workers.add(worker);
             worker.start();
+        }
+        this.budgetChecks = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("rtsync-db-budget").daemon(true).factory());
+    }
+
+    /**
+     * What {@link #submit} would answer now, without taking anything: the check made before a
+     * frame is parsed.
+     */
+    synchronized Admission wouldAdmit(UserId user) {
+        Lane lane = lanes.get(user);
+        if (lane == null || stopping) {
+            return Admission.SERVER_OVER_BUDGET;
+        }
+        if (lane.queue.size() >= settings.userBurst() || !lane.budget.hasToken()) {
+            return Admission.USER_OVER_BUDGET;
+        }
+        if (queued >= maxQueued || !instanceBudget.hasToken()) {
+            return Admission.SERVER_OVER_BUDGET;
+        }
+        return Admission.QUEUED;
+    }
+
+    private boolean withinBudget(Lane lane) {
+        return lane.queue.size() < settings.userBurst() && lane.budget.hasToken()
+                && queued < maxQueued && instanceBudget.hasToken();
+    }
+
+    /**
+     * Runs {@code resume} once the user's budget and the instance's have a token again (soon after,
+     * on another thread), or at once when the user has no lane or the work is stopping. Every
+     * connection of the user that waits is resumed together: one of them gets the token, the
+     * others are told OVER_BUDGET again, so a connection that keeps sending still meets the
+     * close rule of {@link FairnessSettings}.
+     */
+    void whenBudget(UserId user, Runnable resume) {
+        synchronized (this) {
+            Lane lane = lanes.get(user);
+            if (lane != null && !stopping && !closingAll) {
+                lane.waiting.add(resume);
+                waitingForBudget.add(lane);
+                scheduleBudgetCheck();
+                return;
+            }
+        }
+        resume.run();
+    }
+
+    /** Resumes every connection waiting for a budget, whatever the budgets: the server closes them all. */
+    void resumeAll() {
+        synchronized (this) {
+            closingAll = true;
+        }
+        resume(true);
+    }
+
+    private void resumeWithinBudget() {
+        resume(false);
+    }
+
+    /** Looks again in a moment, unless a look is due already: nothing runs while no connection waits. */
+    private void scheduleBudgetCheck() {
+        if (!budgetCheckScheduled && !budgetChecks.isShutdown()) {
+            try {
+                budgetChecks.schedule(this::resumeWithinBudget, BUDGET_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                budgetCheckScheduled = true;
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // stopping: stop() resumes every waiting connection
+            }
+        }
+    }
+
+    private void resume(boolean all) {
+        List<Runnable> resumed = new ArrayList<>();
+        synchronized (this) {
+            for (var lanes = waitingForBudget.iterator(); lanes.hasNext(); ) {
+                Lane lane = lanes.next();
+                if (all || stopping || withinBudget(lane)) {
+                    resumed.addAll(lane.waiting);
+                    lane.waiting.clear();
+                    lanes.remove();
+                }
+            }
+            if (!all) {
+                budgetCheckScheduled = false;
+            }
+            if (!waitingForBudget.isEmpty()) {
+                scheduleBudgetCheck();
+            }
+        }
+        for (Runnable resume : resumed) {
+            try {
+                resume.run();
+            } catch (RuntimeException e) {
+                LOG.error("Resuming a connection failed", e);
+            }
         }
     }
 
@@ -181,12 +289,14 @@ final class FairDatabaseWork {
         });
     }
 
-    /** Runs what is queued, for at most {@code grace}, then stops the workers. */
+    /** Runs what is queued, for at most {@code grace}, then stops the workers; resumes every connection that waits. */
     void stop(Duration grace) {
         synchronized (this) {
             stopping = true;
             notifyAll();
         }
+        budgetChecks.shutdown();
+        resumeWithinBudget();
         long deadline = System.nanoTime() + grace.toNanos();
         for (Thread worker : workers) {
             try {
@@ -204,6 +314,7 @@ final class FairDatabaseWork {
         final UserId user;
         final TokenBucket budget;
         final ArrayDeque<Runnable> queue = new ArrayDeque<>(4);
+        final List<Runnable> waiting = new ArrayList<>(0); // connections not read until the budget has a token
         int connections;
         boolean running;
 

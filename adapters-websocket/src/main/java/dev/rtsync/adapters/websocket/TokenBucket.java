@@ -42,6 +42,12 @@ final class TokenBucket {
         return true;
     }
 
+    /** Whether a token is left, without taking it. */
+    synchronized boolean hasToken() {
+        refill();
+        return tokens >= 1;
+    }
+
     /** Whether the bucket has refilled completely: its owner has been quiet for long enough to forget. */
     synchronized boolean isFull() {
         refill();

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the expiry check or the connection's own reader). A connection whose queue is full is closed as
  * {@link CloseCode#SLOW_CONSUMER} and refuses further messages; every close is given
  * {@code closeGrace} to flush, after which a client that still does not read is cut off at the
- * TCP level. Jetty then reports the close to {@link JavalinWebSocketServer}, which disconnects the
+ * TCP level. Jetty then reports the close to {@link WebSocketEndpoint}, which disconnects the
  * connection (its subscriptions go).
  *
  * <p>Every message queued, and every slow client cut off, is reported to {@link Telemetry}.
@@ -120,11 +120,6 @@ public final class WebSocketClientChannel implements ClientChannel {
         if (message instanceof ServerMessage.ErrorMessage error) {
             telemetry.errorSent(error.code());
         }
-    }
-
-    /** The telemetry this channel reports to; the server reports what it receives to the same. */
-    Telemetry telemetry() {
-        return telemetry;
     }
 
     private String encode(ServerMessage message) {

@@ -24,10 +24,15 @@ import java.util.Objects;
  *                              that wait for the database's few connections would otherwise grow
  *                              the pool to Javalin's 250 (about 28 MB, measured): threads beyond
  *                              the database pool only wait in line.
+ * @param maxPendingConnections the most TCP connections at once whose WebSocket upgrade has not
+ *                              been answered (and plain HTTP connections); a new one past it is
+ *                              closed at once
+ * @param handshakeTimeout      a TCP connection not upgraded within this time is closed, however
+ *                              slowly it keeps sending its handshake
  */
 public record WebSocketSettings(String host, int port, int maxMessageBytes, Duration idleTimeout,
                                 int outboundQueueCapacity, Duration closeGrace, int maxMessagesPerSecond,
-                                int maxThreads) {
+                                int maxThreads, int maxPendingConnections, Duration handshakeTimeout) {
 
     public static final int DEFAULT_PORT = 4001;
     /** {@code RTSYNC_SEND_QUEUE}'s default: the most messages waiting for one client. */
@@ -39,7 +44,7 @@ public record WebSocketSettings(String host, int port, int maxMessageBytes, Dura
     public static final int MIN_THREADS = 8;
     public static final WebSocketSettings DEFAULTS = new WebSocketSettings("0.0.0.0", DEFAULT_PORT, 256 * 1024,
             Duration.ofSeconds(65), DEFAULT_OUTBOUND_QUEUE_CAPACITY, Duration.ofSeconds(5), 50,
-            Math.max(32, 16 + 2 * Runtime.getRuntime().availableProcessors()));
+            Math.max(32, 16 + 2 * Runtime.getRuntime().availableProcessors()), 1_000, Duration.ofSeconds(10));
 
     public WebSocketSettings {
         Objects.requireNonNull(host, "host");
@@ -64,37 +69,61 @@ public record WebSocketSettings(String host, int port, int maxMessageBytes, Dura
         if (maxThreads < MIN_THREADS) {
             throw new IllegalArgumentException("the server needs at least " + MIN_THREADS + " threads");
         }
+        if (maxPendingConnections < 1) {
+            throw new IllegalArgumentException("at least one connection must be allowed to wait for its upgrade");
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive");
+        }
     }
 
     public WebSocketSettings withHost(String host) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withPort(int port) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withMaxMessageBytes(int maxMessageBytes) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withIdleTimeout(Duration idleTimeout) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withOutboundQueueCapacity(int outboundQueueCapacity) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withCloseGrace(Duration closeGrace) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withMaxMessagesPerSecond(int maxMessagesPerSecond) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 
     public WebSocketSettings withMaxThreads(int maxThreads) {
-        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads);
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
+    }
+
+    public WebSocketSettings withMaxPendingConnections(int maxPendingConnections) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
+    }
+
+    public WebSocketSettings withHandshakeTimeout(Duration handshakeTimeout) {
+        return new WebSocketSettings(host, port, maxMessageBytes, idleTimeout, outboundQueueCapacity, closeGrace, maxMessagesPerSecond, maxThreads,
+                maxPendingConnections, handshakeTimeout);
     }
 }

@@ -34,6 +34,16 @@ class ClientMessageDecoderTest {
     private final ClientMessageDecoder decoder = new ClientMessageDecoder();
 
     @Test
+    void the_leading_type_is_read_without_the_payload_and_only_when_it_comes_first() {
+        assertThat(decoder.leadingType("{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityIds\":[not json at all")).hasValue("SUBSCRIBE");
+        assertThat(decoder.leadingType("{\"payload\":{},\"type\":\"SUBSCRIBE\"}")).isEmpty();
+        assertThat(decoder.leadingType("{\"type\":7}")).isEmpty();
+        assertThat(decoder.leadingType("[\"type\",\"SUBSCRIBE\"]")).isEmpty();
+        assertThat(decoder.leadingType("not json")).isEmpty();
+        assertThat(decoder.leadingType("")).isEmpty();
+    }
+
+    @Test
     void unsubscribe_with_null_ids_means_the_whole_entity_code() {
         assertThat(decoder.decode("{\"type\":\"UNSUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":null}}"))
                 .isEqualTo(new Decoded.Message(new ClientMessage.Unsubscribe(PROJECT, Optional.empty())));

@@ -8,9 +8,9 @@ import java.lang.management.ManagementFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Javalin reads the HTTP session at every WebSocket upgrade, which creates one; Jetty's default
- * cache then kept each for 30 minutes, about 1 KB per connection ever opened (found by the soak,
- * docs/reliability.md). The server keeps none.
+ * Javalin's {@code ws} routes, which served the protocol before ADR 0019, read the HTTP session at
+ * every WebSocket upgrade, which creates one; Jetty's default cache then kept each for 30 minutes,
+ * about 1 KB per connection ever opened (found by the soak, docs/reliability.md). The server keeps none.
  */
 class HttpSessionsNotKeptTest {
 

@@ -31,7 +31,7 @@ class OperationsEndpointsTest {
     private final InMemoryRtsync<WebSocketClientChannel> rtsync = new InMemoryRtsync<>(
             new WebSocketClientChannel(settings, telemetry), ServerFixture.LIMITS, ServerFixture.CONNECTION_LIMITS,
             ServerFixture.CATALOG);
-    private final JavalinWebSocketServer server = new JavalinWebSocketServer(settings, rtsync.useCases, rtsync.clients,
+    private final WebSocketServer server = new WebSocketServer(settings, rtsync.useCases, rtsync.clients, telemetry,
             new OperationsEndpoints(rtsync.checkHealth, alive::get, Optional.of(() -> "rtsync_up 1\n"))).start();
 
     @AfterEach
@@ -101,7 +101,7 @@ class OperationsEndpointsTest {
 
     @Test
     void without_metrics_there_is_no_metrics_page() throws Exception {
-        JavalinWebSocketServer plain = new JavalinWebSocketServer(settings.withPort(0), rtsync.useCases, rtsync.clients,
+        WebSocketServer plain = new WebSocketServer(settings.withPort(0), rtsync.useCases, rtsync.clients, Telemetry.NONE,
                 OperationsEndpoints.healthOnly(rtsync.checkHealth)).start();
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -131,6 +131,21 @@ class OperationsEndpointsTest {
             assertThat(telemetry.sent).containsExactly("PONG", "SUBSCRIBED", "ERROR", "ERROR");
             assertThat(telemetry.errors).containsExactly(ErrorCode.INVALID_JSON, ErrorCode.UNKNOWN_TYPE);
         }
+    }
+
+    @Test
+    void connections_opened_admitted_or_refused_and_closed_are_counted() {
+        String valid = rtsync.tokens.issue("token", ServerFixture.newUser(), rtsync.clock.instant().plusSeconds(3600));
+        try (TestClient admitted = TestClient.connect("ws://127.0.0.1:" + server.port() + "/?token=" + valid)) {
+            admitted.assertAlive();
+            try (TestClient refused = TestClient.connect("ws://127.0.0.1:" + server.port() + "/?token=not-a-token")) {
+                refused.expectError("AUTH_FAILED");
+                await().atMost(TestClient.TIMEOUT).until(() -> telemetry.connectionsClosed.get() == 1);
+            }
+            assertThat(telemetry.connectionsAdmitted).hasValue(1);
+            assertThat(telemetry.connectionsRefused).hasValue(1);
+        }
+        await().atMost(TestClient.TIMEOUT).until(() -> telemetry.connectionsClosed.get() == 2);
     }
 
     @Test

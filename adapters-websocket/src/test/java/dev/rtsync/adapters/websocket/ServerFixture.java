@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The real server on a free port, with the application's core behind it on in-memory adapters
+ * The real {@link WebSocketServer} on a free port (the protocol on Jetty's WebSocket endpoint,
+ * {@code /health} on Javalin), with the application's core behind it on in-memory adapters
  * ({@link InMemoryRtsync}) and tokens checked by the real {@link NimbusTokenVerifier} on the test's clock.
  */
 final class ServerFixture implements AutoCloseable {
@@ -38,7 +39,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     final InMemoryRtsync<WebSocketClientChannel> rtsync;
-    final JavalinWebSocketServer server;
+    final WebSocketServer server;
 
     ServerFixture() {
         this(testSettings(), LIMITS, CONNECTION_LIMITS);
@@ -86,7 +87,7 @@ final class ServerFixture implements AutoCloseable {
                           UnaryOperator<SubscriptionStore> storeOfUseCases, long maxQueuedChars) {
         rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, Telemetry.NONE, maxQueuedChars),
                 limits, connectionLimits, CATALOG, Replacements.NONE.withTokens(verifier).withStore(storeOfUseCases));
-        server = new JavalinWebSocketServer(settings, fairness, rtsync.useCases, rtsync.clients,
+        server = new WebSocketServer(settings, fairness, rtsync.useCases, rtsync.clients, Telemetry.NONE,
                 OperationsEndpoints.healthOnly(rtsync.checkHealth), ticker).start();
     }
 

@@ -1,5 +1,6 @@
 package dev.rtsync.adapters.websocket;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -15,14 +16,21 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The query token is a bearer credential: no log line may carry it, on success or on failure. */
+/**
+ * The query token is a bearer credential: no log line may carry it, on success or on failure, at
+ * rtsync's DEBUG level too (where the opening and closing of each connection is logged).
+ */
 class TokenNeverLoggedTest {
 
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger rtsync = (Logger) LoggerFactory.getLogger("dev.rtsync");
+    private Level rtsyncLevel;
 
     @BeforeEach
     void capture() {
+        rtsyncLevel = rtsync.getLevel();
+        rtsync.setLevel(Level.DEBUG);
         logs.start();
         root.addAppender(logs);
     }
@@ -30,6 +38,7 @@ class TokenNeverLoggedTest {
     @AfterEach
     void release() {
         root.detachAppender(logs);
+        rtsync.setLevel(rtsyncLevel);
     }
 
     @Test

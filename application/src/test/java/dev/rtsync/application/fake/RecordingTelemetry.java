@@ -19,6 +19,11 @@ public final class RecordingTelemetry implements Telemetry {
     public final List<String> sent = new CopyOnWriteArrayList<>();
     public final List<ErrorCode> errors = new CopyOnWriteArrayList<>();
     public final AtomicInteger slowClients = new AtomicInteger();
+    public final AtomicInteger connectionsAdmitted = new AtomicInteger();
+    public final AtomicInteger connectionsRefused = new AtomicInteger();
+    public final AtomicInteger connectionsClosed = new AtomicInteger();
+    public final AtomicInteger pendingRefused = new AtomicInteger();
+    public final AtomicInteger pendingTimedOut = new AtomicInteger();
     public final List<WakeUp> wakeUps = new CopyOnWriteArrayList<>();
     public final List<Integer> rowsRead = new CopyOnWriteArrayList<>();
     public final List<Integer> changesDelivered = new CopyOnWriteArrayList<>();
@@ -35,6 +40,26 @@ public final class RecordingTelemetry implements Telemetry {
     @Override
     public void messageReceived(String type) {
         received.add(type);
+    }
+
+    @Override
+    public void connectionOpened(boolean admitted) {
+        (admitted ? connectionsAdmitted : connectionsRefused).incrementAndGet();
+    }
+
+    @Override
+    public void connectionClosed() {
+        connectionsClosed.incrementAndGet();
+    }
+
+    @Override
+    public void pendingConnectionRefused() {
+        pendingRefused.incrementAndGet();
+    }
+
+    @Override
+    public void pendingConnectionTimedOut() {
+        pendingTimedOut.incrementAndGet();
     }
 
     @Override

@@ -156,6 +156,13 @@ final class Browser implements WebSocket.Listener, AutoCloseable {
         closeCode.complete(1006);
     }
 
+    /** Drops the connection without a close handshake: a send blocked by the server's backpressure fails at once. */
+    void abort() {
+        if (socket != null) {
+            socket.abort();
+        }
+    }
+
     @Override
     public void close() {
         if (socket != null && !closeCode.isDone()) {

@@ -34,6 +34,27 @@ public interface Telemetry {
     default void messageReceived(String type) {
     }
 
+    /**
+     * A WebSocket connection was opened and its token checked.
+     *
+     * @param admitted true when the Connect use case admitted it, false when it refused it (the
+     *                 client is told why and closed)
+     */
+    default void connectionOpened(boolean admitted) {
+    }
+
+    /** A WebSocket connection closed, admitted or not, whoever closed it. */
+    default void connectionClosed() {
+    }
+
+    /** A new TCP connection was closed at once: too many others were still waiting for their upgrade. */
+    default void pendingConnectionRefused() {
+    }
+
+    /** A TCP connection was closed because it had not completed its upgrade in time (a slow or silent client). */
+    default void pendingConnectionTimedOut() {
+    }
+
     /** A message was queued for a client. @param type the message type as on the wire ({@code INVALIDATE}…) */
     default void messageSent(String type) {
     }

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The real server, spoken to by a real WebSocket client, with the use cases in memory behind it. */
-class JavalinWebSocketServerTest {
+class WebSocketServerTest {
 
     private static final EntityCode PROJECT = EntityCode.of("project");
     private static final String ID_1 = "550e8400-e29b-41d4-a716-446655440001";
@@ -525,7 +525,7 @@ class JavalinWebSocketServerTest {
 
     private static long servingThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith(JavalinWebSocketServer.THREAD_NAME + "-"))
+                .filter(thread -> thread.getName().startsWith(WebSocketServer.THREAD_NAME + "-"))
                 .count();
     }
 }
