@@ -38,7 +38,8 @@ class PendingConnectionsTest {
         WebSocketSettings settings = ServerFixture.testSettings().withMaxPendingConnections(CAP).withHandshakeTimeout(handshakeTimeout);
         rtsync = new InMemoryRtsync<>(new WebSocketClientChannel(settings, telemetry), ServerFixture.LIMITS,
                 ServerFixture.CONNECTION_LIMITS, ServerFixture.CATALOG);
-        server = new WebSocketServer(settings, rtsync.useCases, rtsync.clients, telemetry).start();
+        server = new WebSocketServer(settings, rtsync.useCases, rtsync.clients, telemetry,
+                OperationsEndpoints.healthOnly(rtsync.checkHealth)).start();
     }
 
     @AfterEach
