@@ -136,6 +136,10 @@ final class WebSocketEndpoint {
         return upgrade;
     }
 
+    /**
+     * The token of the query. A query that is not valid percent-encoding is answered 400 Bad Request
+     * by Jetty, before any WebSocket exists (Jetty's core handshake decodes the query again).
+     */
     private static String tokenOf(Request request) {
         String token = Request.extractQueryParameters(request).getValue("token");
         return token == null ? "" : token;
