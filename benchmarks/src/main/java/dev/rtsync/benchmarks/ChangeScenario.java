@@ -75,6 +75,9 @@ final class ChangeScenario {
         int entityOffset = bench.options.integer("entity-offset", 0, 0, 10_000_000);
         String holdDatabase = bench.scenario.equals("long-transaction") ? bench.options.text("hold-database", "postgres") : null;
         String databaseUrl = bench.options.textOrEnv("database-url", "DATABASE_URL", "");
+        boolean latencyShape = bench.scenario.equals("latency") || bench.scenario.equals("long-transaction");
+        int stuckClients = latencyShape ? bench.options.integer("stuck-clients", 0, 0, 1_000) : 0;
+        int stuckIds = latencyShape ? bench.options.integer("stuck-ids", 10_000, 1, 10_000) : 0;
         bench.options.rejectUnread();
         BenchDatabase database = BenchDatabase.parse(databaseUrl);
 
@@ -146,6 +149,8 @@ final class ChangeScenario {
             Connection sampler = writer.connect();
             Optional<PostgresCpu.Sample> postgresBeforeWrite = PostgresCpu.sample(sampler);
             Optional<ServerProcess.Sample> beforeWrite = bench.sample(false);
+            StuckPhase stuck = stuckClients == 0 ? null : StuckPhase.start(bench, tokens, plan, tracker, stuckClients, stuckIds,
+                    shape.connections(), TimeUnit.MILLISECONDS.toNanos(100 + Math.round((shape.warmUpSeconds() + shape.seconds() / 2.0) * 1000)));
             ChangeWriter.Written written = writer.run(tracker, plan, shape.rate(), shape.writers(), writeDeadline);
             Optional<ServerProcess.Sample> afterWrite = bench.sample(false);
             long expected = tracker.expected();
@@ -228,6 +233,9 @@ final class ChangeScenario {
                         .put("server CPU s: write", Bench.cpuBetween(beforeWrite, afterWrite))
                         .put("server CPU s: drain", Bench.cpuBetween(afterWrite, drained));
             }
+            if (stuck != null) {
+                stuck.addTo(report, tracker);
+            }
             toolPauses.addTo(report);
             addTimeline(report, timeline.seconds());
         }
@@ -253,6 +261,77 @@ final class ChangeScenario {
                     .append(Percentiles.millis(s.maxLatencyNanos())).append(' ');
         }
         report.put("per second commits/deliveries/worst ms", perSecond.toString().strip());
+    }
+
+    /**
+     * {@code --stuck-clients N}: halfway through the measured seconds, N clients subscribe to the
+     * same rows as the measured ones and then never read ({@link StuckClients}); the measured
+     * clients' latencies are reported for the commits before and after, and what the server did
+     * with the stuck clients (its slow-consumer cut-off, by close code).
+     */
+    private static final class StuckPhase {
+        private final Thread thread;
+        private final int requested;
+        private final int idsEach;
+        private volatile StuckClients clients;
+        private volatile String failure = "";
+
+        private StuckPhase(int requested, int idsEach, Runnable body) {
+            this.requested = requested;
+            this.idsEach = idsEach;
+            this.thread = new Thread(body, "bench-stuck-clients");
+        }
+
+        static StuckPhase start(Bench bench, Tokens tokens, SubscriptionPlan plan, DeliveryTracker tracker, int count,
+                                int ids, int firstConnection, long afterNanos) {
+            long at = System.nanoTime() + afterNanos;
+            StuckPhase[] self = new StuckPhase[1];
+            self[0] = new StuckPhase(count, Math.min(ids, plan.entities), () -> {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(Math.max(0, at - System.nanoTime()));
+                    self[0].clients = StuckClients.open(bench.target, bench.port, count, tokens, firstConnection, plan, ids);
+                    tracker.startSecondPhase();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.io.IOException | RuntimeException e) {
+                    self[0].failure = e.toString();
+                }
+            });
+            self[0].thread.setDaemon(true);
+            self[0].thread.start();
+            return self[0];
+        }
+
+        void addTo(Report report, DeliveryTracker tracker) throws InterruptedException {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            Percentiles without = tracker.firstPhaseLatencies();
+            Percentiles with = tracker.secondPhaseLatencies();
+            report.put("stuck clients", requested)
+                    .put("stuck clients' subscribed ids each", idsEach)
+                    .put("latency without stuck clients p50 (ms)", Percentiles.millis(without.percentile(50)))
+                    .put("latency without stuck clients p99 (ms)", Percentiles.millis(without.percentile(99)))
+                    .put("latency without stuck clients samples", without.count())
+                    .put("latency with stuck clients p50 (ms)", Percentiles.millis(with.percentile(50)))
+                    .put("latency with stuck clients p99 (ms)", Percentiles.millis(with.percentile(99)))
+                    .put("latency with stuck clients samples", with.count())
+                    .note("latency with stuck clients samples", "commits from " + tracker.secondPhaseFrom()
+                            + " on: the stuck clients had subscribed (and stopped reading) before they started");
+            StuckClients opened = clients;
+            if (opened == null) {
+                report.put("stuck clients' failure", failure.isEmpty() ? "not opened before the end" : failure);
+                return;
+            }
+            try (opened) {
+                StuckClients.Outcome outcome = opened.outcome(3_000);
+                report.put("stuck clients closed by the server", outcome.closed())
+                        .put("stuck clients' close codes", outcome.codes())
+                        .note("stuck clients' close codes", "4008 slow consumer; " + StuckClients.NO_CLOSE_FRAME
+                                + ": the stream ended without a close frame (cut off at the TCP level)")
+                        .put("stuck clients still open at the end", outcome.stillOpen())
+                        .put("stuck clients' message bytes received, average (KB)", outcome.bytesReceived() / 1024.0 / outcome.clients())
+                        .note("stuck clients' message bytes received, average (KB)", "what the server had written to them (kernel buffers included) when read at the end");
+            }
+        }
     }
 
     private static void closeQuietly(Connection connection) {

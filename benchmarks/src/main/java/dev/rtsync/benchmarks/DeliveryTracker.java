@@ -37,6 +37,7 @@ final class DeliveryTracker {
     private final long[] lastVersion;              // per slot, guarded by the slot's connection
     private final int[] nextPosition;              // per slot: position of the first commit still awaited
     private final long[] samples;
+    private final int[] sampleCommits;             // per sample: the commit it timed, to split the phases
     private final AtomicInteger sampleCount = new AtomicInteger();
     private final long[] warmUpSamples;
     private final AtomicInteger warmUpSampleCount = new AtomicInteger();
@@ -45,6 +46,9 @@ final class DeliveryTracker {
     private final AtomicLong unexpected = new AtomicLong();
     private final AtomicLong beforeCommitReturned = new AtomicLong();
     private final Timeline timeline;
+    private final AtomicInteger highestStarted = new AtomicInteger(-1);
+    /** The first commit of the second phase (stuck clients present); past the plan while there is none. */
+    private volatile int secondPhaseFrom = Integer.MAX_VALUE;
 
     DeliveryTracker(SubscriptionPlan plan, int plannedCommits, Timeline timeline) {
         this(plan, plannedCommits, 0, timeline);
@@ -74,6 +78,7 @@ final class DeliveryTracker {
             }
         }
         this.samples = new long[(int) Math.min(measuredAtMost, MAX_SAMPLES)];
+        this.sampleCommits = new int[samples.length];
         this.warmUpSamples = new long[(int) Math.min(warmUpAtMost, MAX_SAMPLES)];
         this.timeline = timeline;
     }
@@ -88,6 +93,47 @@ final class DeliveryTracker {
 
     void commitStarting(int commit, long nanos) {
         commitStarted.set(commit, nanos);
+        highestStarted.accumulateAndGet(commit, Math::max);
+    }
+
+    /**
+     * Splits the measured commits in two phases from the next commit to start on (the first one
+     * with stuck clients present, say); {@link #firstPhaseLatencies} and {@link #secondPhaseLatencies}
+     * then give each phase's latencies. Call once.
+     */
+    void startSecondPhase() {
+        if (secondPhaseFrom != Integer.MAX_VALUE) {
+            throw new IllegalStateException("the second phase already started");
+        }
+        secondPhaseFrom = Math.max(warmUpCommits, highestStarted.get() + 1);
+    }
+
+    /** The first commit of the second phase, or -1 without one. */
+    int secondPhaseFrom() {
+        return secondPhaseFrom == Integer.MAX_VALUE ? -1 : secondPhaseFrom;
+    }
+
+    /** The latencies of the measured commits before the second phase: all of them without one. */
+    Percentiles firstPhaseLatencies() {
+        return phaseLatencies(true);
+    }
+
+    /** The latencies of the commits of the second phase. */
+    Percentiles secondPhaseLatencies() {
+        return phaseLatencies(false);
+    }
+
+    private Percentiles phaseLatencies(boolean first) {
+        int split = secondPhaseFrom;
+        int n = Math.min(sampleCount.get(), samples.length);
+        long[] phase = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if ((sampleCommits[i] < split) == first) {
+                phase[count++] = samples[i];
+            }
+        }
+        return Percentiles.of(phase, count);
     }
 
     void commitReturned(int commit, long nanos) {
@@ -154,6 +200,7 @@ final class DeliveryTracker {
             int i = sampleCount.getAndIncrement();
             if (i < samples.length) {
                 samples[i] = latency;
+                sampleCommits[i] = commit;
             }
         }
         timeline.delivered(nanos, latency);

@@ -97,4 +97,32 @@ class DeliveryTrackerTest {
         assertThat(warmed.expected() - warmed.delivered()).isEqualTo(1); // the warm-up's miss still counts
         assertThat(warmed.commitsMissingSomeone()).isEqualTo(1);
     }
+
+    @Test
+    void the_latencies_of_the_commits_started_after_the_second_phase_began_are_kept_apart() {
+        commit(0, 100, 101); // entity 0, before the stuck clients
+        commit(1, 102, 103); // entity 1, before
+        tracker.startSecondPhase();
+        commit(2, 200, 201); // entity 0, with the stuck clients
+        tracker.received(0, plan.idOf(0), 10, 105 * MS);
+        tracker.received(1, plan.idOf(1), 10, 107 * MS);
+        tracker.received(0, plan.idOf(0), 11, 251 * MS);
+
+        assertThat(tracker.secondPhaseFrom()).isEqualTo(2);
+        assertThat(tracker.firstPhaseLatencies().count()).isEqualTo(2);
+        assertThat(tracker.firstPhaseLatencies().max()).isEqualTo(4 * MS);
+        assertThat(tracker.secondPhaseLatencies().count()).isEqualTo(1);
+        assertThat(tracker.secondPhaseLatencies().max()).isEqualTo(50 * MS);
+        assertThat(tracker.latencies().count()).isEqualTo(3);
+    }
+
+    @Test
+    void without_a_second_phase_the_first_holds_every_measured_latency() {
+        commit(0, 100, 101);
+        tracker.received(0, plan.idOf(0), 10, 105 * MS);
+
+        assertThat(tracker.secondPhaseFrom()).isEqualTo(-1);
+        assertThat(tracker.firstPhaseLatencies().count()).isEqualTo(1);
+        assertThat(tracker.secondPhaseLatencies().count()).isZero();
+    }
 }

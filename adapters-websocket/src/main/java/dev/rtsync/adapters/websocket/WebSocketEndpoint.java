@@ -11,11 +11,18 @@ import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectCommand;
 import dev.rtsync.application.usecase.DisconnectUseCase.DisconnectResult;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.UserId;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandlerFactory;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +39,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
- * The WebSocket endpoint: a Jetty {@link JettyWebSocketServlet} that upgrades the root path and
- * makes one small {@link Listener} per connection, and the guards every client frame passes before
+ * The WebSocket endpoint: Jetty core's {@link WebSocketUpgradeHandler} for the root path, which
+ * makes one small {@link Listener} per connection ({@link #upgradeHandler}), and the guards every client frame passes before
  * {@link MessageDispatcher} turns it into a use case call:
  * <ol>
  *   <li>the connection's rate ({@link WebSocketSettings#maxMessagesPerSecond}), else {@code ERROR RATE_LIMITED};</li>
@@ -59,7 +66,7 @@ import java.util.function.LongSupplier;
  * and it is never logged (nor is the query string that carries it). Why this is Jetty's API and
  * not Javalin's {@code ws} routes: ADR 0019.
  */
-final class WebSocketEndpoint extends JettyWebSocketServlet {
+final class WebSocketEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
     /**
@@ -97,24 +104,45 @@ final class WebSocketEndpoint extends JettyWebSocketServlet {
         this.dispatcher = new MessageDispatcher(useCases, channel);
     }
 
-    @Override
-    protected void configure(JettyWebSocketServletFactory factory) {
-        factory.setIdleTimeout(settings.idleTimeout());
+    /**
+     * The upgrade of the root path alone, to mount in front of the HTTP routes: Jetty core's
+     * upgrade handler, making one {@link Listener} per connection behind Jetty's WebSocket API.
+     * Jetty's servlet and core upgrades with the API's own frame handlers keep, for each
+     * connection's life, a copy of the upgrade request and a view of the upgrade response that holds
+     * the whole HTTP exchange (the connection's HTTP parser, channel, request and response): 11.6 to
+     * 13.6 KB of heap per connection, against 6 KB here (docs/benchmarks.md, issue 14). The
+     * listener's frame handler is given neither, so {@link Session#getUpgradeRequest()} and
+     * {@link Session#getUpgradeResponse()} are null: nothing here reads them after the upgrade.
+     */
+    Handler.Wrapper upgradeHandler(Server server) {
+        ServerWebSocketContainer container = ServerWebSocketContainer.ensure(server); // executor and session events
+        WebSocketComponents components = WebSocketServerComponents.ensureWebSocketComponents(server);
+        JettyWebSocketFrameHandlerFactory frameHandlers = new JettyWebSocketFrameHandlerFactory(container, components);
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(components);
+        Configuration configuration = upgrade.getConfiguration();
+        configuration.setIdleTimeout(settings.idleTimeout());
         // Up to the limit a frame is answered ERROR MESSAGE_TOO_LARGE; past twice it Jetty closes with 1009.
-        factory.setMaxTextMessageSize(2L * settings.maxMessageBytes());
-        factory.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
-        factory.setCreator((request, response) -> {
+        configuration.setMaxTextMessageSize(2L * settings.maxMessageBytes());
+        configuration.setMaxBinaryMessageSize(2L * settings.maxMessageBytes());
+        // "" is the servlet path spec of the root path alone: ws://HOST:PORT and ws://HOST:PORT/.
+        upgrade.addMapping(new ServletPathSpec(""), (request, response, callback) -> {
             // Browsers offer permessage-deflate; accepted, each connection keeps a zlib deflater and
             // inflater from its first message on: 130 KB per connection instead of 25 KB, to
             // compress messages of a few hundred bytes (ADR 0010, docs/benchmarks.md).
             response.setExtensions(List.of());
-            return new Listener(tokenOf(request));
+            return frameHandlers.newJettyFrameHandler(new Listener(tokenOf(request)));
         });
+        upgrade.setHandler((Handler) null); // for the HTTP routes, which every other request goes on to
+        return upgrade;
     }
 
-    private static String tokenOf(JettyServerUpgradeRequest request) {
-        List<String> values = request.getParameterMap().get("token");
-        return values == null || values.isEmpty() || values.getFirst() == null ? "" : values.getFirst();
+    /**
+     * The token of the query. A query that is not valid percent-encoding is answered 400 Bad Request
+     * by Jetty, before any WebSocket exists (Jetty's core handshake decodes the query again).
+     */
+    private static String tokenOf(Request request) {
+        String token = Request.extractQueryParameters(request).getValue("token");
+        return token == null ? "" : token;
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.rtsync.adapters.websocket;
 import dev.rtsync.application.port.out.Telemetry;
 import dev.rtsync.application.usecase.ClientUseCases;
 import io.javalin.Javalin;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +12,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The driving adapter's server: one port, one Jetty, two things mounted on it. The wire protocol at
- * {@code ws://HOST:PORT?token=<JWT>} is {@link WebSocketEndpoint}, a Jetty WebSocket servlet mapped
- * to the root path alone; the HTTP routes ({@code /health}, the probes, {@code /metrics} if asked)
- * are {@link OperationsRoutes}, served by Javalin's servlet at {@code /*}. This class builds the
+ * {@code ws://HOST:PORT?token=<JWT>} is {@link WebSocketEndpoint}, Jetty core's WebSocket upgrade
+ * of the root path alone, in front of Javalin; the HTTP routes ({@code /health}, the probes,
+ * {@code /metrics} if asked) are {@link OperationsRoutes}, served by Javalin's servlet at {@code /*}. This class builds the
  * thread pool they share, caps the connections still in their handshake ({@link PendingConnections}),
  * starts them and stops them in order.
  */
@@ -65,10 +64,9 @@ public final class WebSocketServer {
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.jetty.threadPool = threads;
-            // "" is the servlet mapping of the root path alone: ws://HOST:PORT and ws://HOST:PORT/ come
-            // here, every other path (/health) goes on to Javalin's servlet at /*.
-            config.jetty.modifyServletContextHandler(context ->
-                    context.addServlet(new ServletHolder("rtsync-websocket", endpoint), ""));
+            // The upgrade of the root path (ws://HOST:PORT and ws://HOST:PORT/) in front of Javalin's
+            // servlet context, which Javalin puts inside it: every other request (/health) goes on to it.
+            config.jetty.modifyServer(server -> server.setHandler(endpoint.upgradeHandler(server)));
             config.jetty.modifyServer(pending::watch);
             routes.addTo(config);
         });
