@@ -15,7 +15,7 @@ import java.util.List;
 public enum Setting {
     DATABASE_URL("", "PostgreSQL as `postgresql://user:pass@host:port/db` (query parameters such as `sslmode` pass through). Empty: an embedded PostgreSQL under `RTSYNC_EMBEDDED_DIR`."),
     JWT_SECRET("", "The REST API's HS256 secret, at least " + NimbusTokenVerifier.MIN_SECRET_BYTES + " bytes. Required with `DATABASE_URL`; with the embedded database an empty value means a random development secret kept in `~/.rtsync/dev-jwt-secret`."),
-    PUBSUB_PORT("4001", "Port of the WebSocket endpoint, `GET /health`, the probes `/health/live` and `/health/ready`, and `GET /metrics`."),
+    PUBSUB_PORT("4001", "Port of the WebSocket endpoint, `GET /health` and the probes `/health/live` and `/health/ready`; `GET /metrics` is on `RTSYNC_MANAGEMENT_PORT`."),
     RTSYNC_INSTANCE_ID("", "Names this instance's rows in `app.rxdb_subscription`, `app.rtsync_reader` and `app.rtsync_instance`; must differ between running instances, need not survive a restart; " + InstanceId.RULE + ". Empty: a new random id at every start, `<hostname>-<12 hex digits>`."),
     RTSYNC_EMBEDDED_DIR("~/.rtsync/postgres", "Data folder of the embedded PostgreSQL used when `DATABASE_URL` is empty; it survives restarts."),
     RTSYNC_EMBEDDED_PORT("54329", "Port of the embedded PostgreSQL on localhost, for `psql -h localhost -p 54329 -U postgres`; `0` picks a free one."),
