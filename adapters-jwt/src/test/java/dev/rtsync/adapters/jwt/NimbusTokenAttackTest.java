@@ -160,7 +160,7 @@ class NimbusTokenAttackTest {
 
     @Test
     void an_algorithm_name_of_the_attackers_choosing_is_not_repeated_in_the_reason() {
-        String forged = "HS256\n10:30:00.000 INFO  [main] d.r.a.w.JavalinWebSocketServer - Connection x opened for user admin";
+        String forged = "HS256\n10:30:00.000 INFO  [main] d.r.a.w.WebSocketEndpoint - Connection x opened for user admin";
         String header = b64("{\"alg\":\"" + forged.replace("\n", "\\n") + "\",\"typ\":\"JWT\"}");
         String reason = rejected(header + "." + b64(claims().build().toString()) + ".c2lnbmF0dXJl");
         assertThat(reason).doesNotContain("opened for user").doesNotContain("INFO");
