@@ -159,8 +159,8 @@ export interface RtsyncClientOptions {
 
 type Settings = Required<Omit<RtsyncClientOptions, 'backoff' | 'environment'>> & { backoff: BackoffOptions };
 
-/** Codes that answer a SUBSCRIBE (docs/protocol.md, section 3). */
-const SUBSCRIBE_ERRORS: ReadonlySet<string> = new Set([
+/** Codes that answer a SUBSCRIBE (docs/protocol.md, section 3); typed, so a code the protocol does not have fails the build. */
+const SUBSCRIBE_ERRORS: ReadonlySet<string> = new Set<ErrorCode>([
   'INVALID_PAYLOAD',
   'INVALID_ENTITY_CODE',
   'UNKNOWN_ENTITY_CODE',
