@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * the queues ({@link FairnessSettings}).
  *
  * <p>A connection told its user is over budget stops being read until the budget has a token again
- * ({@link #whenBudget}): the client's frames wait in TCP buffers, not in the server's CPU.
+ * ({@link #whenBudget}): the client's frames wait in TCP buffers, not in the server's CPU. Each
+ * token resumes one waiting connection of the user, in turn.
  *
  * <p>Clean-up work (a closed connection's rows) is queued in the user's lane without a budget, so
  * it runs after every message that connection sent before it closed: a SUBSCRIBE cannot add rows
@@ -96,23 +97,38 @@ final class FairDatabaseWork {
     }
 
     /**
-     * Runs {@code resume} once the user's budget and the instance's have a token again (soon after,
-     * on another thread), or at once when the user has no lane or the work is stopping. Every
-     * connection of the user that waits is resumed together: one of them gets the token, the
-     * others are told OVER_BUDGET again, so a connection that keeps sending still meets the
-     * close rule of {@link FairnessSettings}.
+     * A connection told OVER_BUDGET, waiting to be read again. The user's waiting connections
+     * are resumed one per token, longest waiting first; each token that goes to another of them
+     * counts as a strike against the ones left waiting, so that a user that keeps sending from many
+     * connections still meets the close rule of {@link FairnessSettings} without them being read.
      */
-    void whenBudget(UserId user, Runnable resume) {
+    interface BudgetWaiter {
+        /** Reads the connection again: the budget has a token for it, or the server is closing. */
+        void resumeForBudget();
+
+        /** {@code tokens} went to other connections of the user meanwhile; false when the strikes ran out. */
+        boolean passedOver(int tokens);
+
+        /** Out of strikes while waiting: closes the connection (4029) and reads it for the close's answer. */
+        void closeOverBudget();
+    }
+
+    /**
+     * Reads the connection again ({@link BudgetWaiter#resumeForBudget}) once the user's budget and the
+     * instance's have a token for it (soon after, on another thread), or at once when the user has
+     * no lane or the work is stopping.
+     */
+    void whenBudget(UserId user, BudgetWaiter waiter) {
         synchronized (this) {
             Lane lane = lanes.get(user);
             if (lane != null && !stopping && !closingAll) {
-                lane.waiting.add(resume);
+                lane.waiting.add(waiter);
                 waitingForBudget.add(lane);
                 scheduleBudgetCheck();
                 return;
             }
         }
-        resume.run();
+        waiter.resumeForBudget();
     }
 
     /** Resumes every connection waiting for a budget, whatever the budgets: the server closes them all. */
@@ -139,14 +155,38 @@ final class FairDatabaseWork {
         }
     }
 
+    /**
+     * Resumes, in each lane, as many waiting connections as its budget has whole tokens (all of
+     * them when {@code all}), longest waiting first: reading every waiting connection at each token
+     * only to refuse all but one cost a flooding user's 32 connections 31 frames read per token
+     * (issue 14). The ones left waiting are charged a strike per token given to the others.
+     */
     private void resume(boolean all) {
-        List<Runnable> resumed = new ArrayList<>();
+        List<BudgetWaiter> resumed = new ArrayList<>();
+        List<BudgetWaiter> outOfStrikes = new ArrayList<>(0);
         synchronized (this) {
             for (var lanes = waitingForBudget.iterator(); lanes.hasNext(); ) {
                 Lane lane = lanes.next();
-                if (all || stopping || withinBudget(lane)) {
+                if (all || stopping) {
                     resumed.addAll(lane.waiting);
                     lane.waiting.clear();
+                } else if (withinBudget(lane) && !awaitingResumedReads(lane)) {
+                    int tokens = Math.min(lane.waiting.size(),
+                            Math.min(lane.budget.wholeTokens(), instanceBudget.wholeTokens()));
+                    for (int i = 0; i < tokens; i++) {
+                        resumed.add(lane.waiting.poll());
+                    }
+                    lane.resumedUnread = tokens;
+                    lane.resumedAt = ticker.getAsLong();
+                    for (var waiting = lane.waiting.iterator(); waiting.hasNext(); ) {
+                        BudgetWaiter waiter = waiting.next();
+                        if (!waiter.passedOver(tokens)) {
+                            waiting.remove();
+                            outOfStrikes.add(waiter);
+                        }
+                    }
+                }
+                if (lane.waiting.isEmpty()) {
                     lanes.remove();
                 }
             }
@@ -157,12 +197,43 @@ final class FairDatabaseWork {
                 scheduleBudgetCheck();
             }
         }
-        for (Runnable resume : resumed) {
+        for (BudgetWaiter waiter : outOfStrikes) {
             try {
-                resume.run();
+                waiter.closeOverBudget();
+            } catch (RuntimeException e) {
+                LOG.error("Closing a connection over budget failed", e);
+            }
+        }
+        for (BudgetWaiter waiter : resumed) {
+            try {
+                waiter.resumeForBudget();
             } catch (RuntimeException e) {
                 LOG.error("Resuming a connection failed", e);
             }
+        }
+    }
+
+    /**
+     * Whether connections resumed for the lane's tokens have not read their next frame yet: until
+     * they have, or a token's time has passed, no other is resumed, so that a token is not given
+     * twice to connections that a busy machine is slow to read.
+     */
+    private boolean awaitingResumedReads(Lane lane) {
+        if (lane.resumedUnread == 0) {
+            return false;
+        }
+        if (ticker.getAsLong() - lane.resumedAt < 1_000_000_000L / settings.userMessagesPerSecond()) {
+            return true;
+        }
+        lane.resumedUnread = 0; // resumed, but the client sent nothing since
+        return false;
+    }
+
+    /** A connection resumed by {@link BudgetWaiter#resumeForBudget} read its next frame. */
+    synchronized void readAfterBudget(UserId user) {
+        Lane lane = lanes.get(user);
+        if (lane != null && lane.resumedUnread > 0) {
+            lane.resumedUnread--;
         }
     }
 
@@ -314,9 +385,11 @@ final class FairDatabaseWork {
         final UserId user;
         final TokenBucket budget;
         final ArrayDeque<Runnable> queue = new ArrayDeque<>(4);
-        final List<Runnable> waiting = new ArrayList<>(0); // connections not read until the budget has a token
+        final ArrayDeque<BudgetWaiter> waiting = new ArrayDeque<>(0); // connections not read until the budget has a token, longest waiting first
         int connections;
         boolean running;
+        int resumedUnread; // connections resumed for a token that have not read a frame since
+        long resumedAt;
 
         Lane(UserId user) {
             this.user = user;

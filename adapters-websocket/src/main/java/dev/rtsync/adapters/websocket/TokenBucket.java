@@ -48,6 +48,12 @@ final class TokenBucket {
         return tokens >= 1;
     }
 
+    /** How many whole tokens are left, without taking any. */
+    synchronized int wholeTokens() {
+        refill();
+        return (int) tokens;
+    }
+
     /** Whether the bucket has refilled completely: its owner has been quiet for long enough to forget. */
     synchronized boolean isFull() {
         refill();

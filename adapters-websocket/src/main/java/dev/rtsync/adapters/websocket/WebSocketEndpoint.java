@@ -54,7 +54,8 @@ import java.util.function.LongSupplier;
  *       use cases would drop them.</li>
  * </ol>
  * A connection is read one frame at a time, and not read at all (TCP pushes back on the client)
- * while its user is over budget, until the budget has a token again, or while
+ * while its user is over budget, until the budget has a token again for it (one waiting
+ * connection of the user per token, in turn), or while
  * {@value #MAX_PENDING_PER_CONNECTION} of its messages wait for the database, until one is done.
  * PING, STATUS and every answer the server decides without the database run on the thread that
  * read the frame, after the database-bound messages the same connection still has queued, so a
@@ -153,6 +154,11 @@ final class WebSocketEndpoint {
         databaseWork.resumeAll();
     }
 
+    /** The fair workers, for tests. */
+    FairDatabaseWork databaseWork() {
+        return databaseWork;
+    }
+
     /** Runs what the fair workers hold, for at most {@code grace}, then stops them: after the sockets closed. */
     void stop(Duration grace) {
         databaseWork.stop(grace);
@@ -163,7 +169,7 @@ final class WebSocketEndpoint {
      * one frame at a time, so the rate counter needs no lock. Public only because Jetty invokes
      * the listener through public method handles; only the endpoint makes one.
      */
-    public final class Listener implements Session.Listener {
+    public final class Listener implements Session.Listener, FairDatabaseWork.BudgetWaiter {
         private static final AtomicIntegerFieldUpdater<Listener> PENDING =
                 AtomicIntegerFieldUpdater.newUpdater(Listener.class, "pendingDatabaseWork");
         private static final AtomicIntegerFieldUpdater<Listener> PAUSED =
@@ -178,10 +184,11 @@ final class WebSocketEndpoint {
         private Session session;
         private volatile UserId user; // once admitted
         private TokenBucket strikes; // from the first message over budget on; Jetty calls one frame at a time
-        private boolean closedOverBudget;
+        private volatile boolean closedOverBudget; // also set while waiting for the budget, off the reading thread
         private volatile int pendingDatabaseWork; // queued or running; through PENDING only
         private volatile int paused; // NOT_PAUSED, or why no frame is asked for; through PAUSED only
         private boolean toldOverBudget; // by the frame just handled: wait for the budget before reading on
+        private volatile boolean resumedForBudget; // the frame to come is the first since a token resumed the connection
 
         Listener(String token) {
             this.token = token;
@@ -222,10 +229,14 @@ final class WebSocketEndpoint {
          * flood read and refused frame by frame still took the CPU that other users needed).
          */
         private void readNext() {
+            if (resumedForBudget) {
+                resumedForBudget = false;
+                databaseWork.readAfterBudget(user);
+            }
             if (toldOverBudget) {
                 toldOverBudget = false;
                 PAUSED.set(this, FOR_BUDGET);
-                databaseWork.whenBudget(user, () -> resume(FOR_BUDGET));
+                databaseWork.whenBudget(user, this);
                 return;
             }
             if (pendingDatabaseWork >= MAX_PENDING_PER_CONNECTION) {
@@ -243,6 +254,31 @@ final class WebSocketEndpoint {
             if (PAUSED.compareAndSet(this, reason, NOT_PAUSED)) {
                 demandInTurn();
             }
+        }
+
+        @Override
+        public void resumeForBudget() {
+            if (PAUSED.get(this) == FOR_BUDGET) {
+                resumedForBudget = true; // before the read it allows: the reading thread clears it
+            }
+            resume(FOR_BUDGET);
+        }
+
+        /** Called while the connection is not read, so never at once with {@link #refuseOverBudget}. */
+        @Override
+        public boolean passedOver(int tokens) {
+            for (int i = 0; i < tokens; i++) {
+                if (!strikes.tryTake()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void closeOverBudget() {
+            WebSocketEndpoint.this.closeOverBudget(this);
+            resume(FOR_BUDGET); // to read the client's answer to the close
         }
 
         /** One of the connection's database-bound messages (or answers queued behind them) is done. */
@@ -352,10 +388,13 @@ final class WebSocketEndpoint {
             return;
         }
         UserId user = connection.user;
-        FairDatabaseWork.Admission admission = user == null ? FairDatabaseWork.Admission.QUEUED : databaseWork.wouldAdmit(user);
-        if (admission != FairDatabaseWork.Admission.QUEUED) {
-            Optional<String> databaseBound = decoder.leadingType(frame).flatMap(MessageDispatcher::databaseBoundType);
-            if (databaseBound.isPresent()) {
+        // Only a database-bound frame looks at the budgets: the fair work's lock, which a flood's
+        // frames contend for, is no place for another user's PING to wait (issue 14, JFR).
+        Optional<String> databaseBound = user == null ? Optional.empty()
+                : decoder.leadingType(frame).flatMap(MessageDispatcher::databaseBoundType);
+        if (databaseBound.isPresent()) {
+            FairDatabaseWork.Admission admission = databaseWork.wouldAdmit(user);
+            if (admission != FairDatabaseWork.Admission.QUEUED) {
                 telemetry.messageReceived(databaseBound.get());
                 refuseOverBudget(connection, admission); // without parsing the payload: it could not run anyway
                 return;
@@ -412,9 +451,7 @@ final class WebSocketEndpoint {
             return;
         }
         if (!connection.strikes.tryTake()) {
-            connection.closedOverBudget = true;
-            LOG.warn("Connection {} of user {} kept sending over its budget; closing it", id, user);
-            channel.close(id, CloseReason.OVER_BUDGET);
+            closeOverBudget(connection);
             return;
         }
         connection.toldOverBudget = true;
@@ -423,6 +460,12 @@ final class WebSocketEndpoint {
                         + " per second per user, across its connections; this one was dropped"
                 : "The server is busy; this message was dropped, send it again later");
         inOrder(connection, () -> channel.send(id, overBudget));
+    }
+
+    private void closeOverBudget(Listener connection) {
+        connection.closedOverBudget = true;
+        LOG.warn("Connection {} of user {} kept sending over its budget; closing it", connection.id, connection.user);
+        channel.close(connection.id, CloseReason.OVER_BUDGET);
     }
 
     /**

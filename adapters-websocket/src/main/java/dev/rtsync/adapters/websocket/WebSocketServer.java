@@ -119,4 +119,9 @@ public final class WebSocketServer {
         channel.shutdown();
         LOG.info("WebSocket server stopped");
     }
+
+    /** The fair workers of database-bound messages, for tests. */
+    FairDatabaseWork databaseWork() {
+        return endpoint.databaseWork();
+    }
 }

@@ -142,6 +142,66 @@ class FairnessTest {
     }
 
     @Test
+    void a_users_connections_waiting_for_its_budget_are_read_again_one_per_token_in_turn() {
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, UnaryOperator.identity())) {
+            UserId alice = ServerFixture.newUser();
+            List<TestClient> tabs = List.of(fixture.connect(alice), fixture.connect(alice)); // the most one user may open here
+            for (int i = 0; i < TWO_PER_SECOND.userBurst(); i++) {
+                tabs.get(0).send(subscribe(newId()));
+                assertThat(tabs.get(0).next().path("type").asText()).isEqualTo("SUBSCRIBED");
+            }
+            for (TestClient tab : tabs) { // over budget one after another: they wait in this order
+                tab.send(subscribe(newId()));
+                tab.expectError("OVER_BUDGET");
+                tab.send(subscribe(newId())); // not read until a token is its
+            }
+
+            // Each token reads one waiting tab, the one that waited longest. Were every waiting tab
+            // read at each token, all but one would be told OVER_BUDGET again.
+            for (TestClient tab : tabs) {
+                now.addAndGet(Duration.ofMillis(500).toNanos()); // one token
+                assertThat(typeAndCode(tab.next())).isEqualTo("SUBSCRIBED");
+            }
+            for (TestClient tab : tabs) {
+                tab.assertAlive();
+                tab.close();
+            }
+        }
+    }
+
+    @Test
+    void a_ping_is_answered_while_the_fair_works_lock_is_held_and_a_subscribe_waits_for_it() throws Exception {
+        try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, UnaryOperator.identity());
+             TestClient pinger = fixture.connect(ServerFixture.newUser());
+             TestClient subscriber = fixture.connect(ServerFixture.newUser())) {
+            FairDatabaseWork work = fixture.server.databaseWork();
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // The lock a flood's frames contend for, held as by a thread the machine does not run.
+            Thread holder = Thread.ofPlatform().start(() -> {
+                synchronized (work) {
+                    held.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            try {
+                assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+                subscriber.send(subscribe(newId()));
+                pinger.assertAlive(); // a PING does not look at the budgets
+                assertThat(subscriber.pendingMessages()).as("the SUBSCRIBE waits for the lock").isZero();
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+            assertThat(subscriber.next().path("type").asText()).isEqualTo("SUBSCRIBED");
+        }
+    }
+
+    @Test
     void over_budget_a_database_bound_frame_is_refused_before_its_payload_is_read() {
         String badIds = "{\"type\":\"SUBSCRIBE\",\"payload\":{\"entityCode\":\"project\",\"entityIds\":[\"not-a-uuid\"]}}";
         try (ServerFixture fixture = new ServerFixture(ServerFixture.testSettings(), TWO_PER_SECOND, now::get, UnaryOperator.identity());
