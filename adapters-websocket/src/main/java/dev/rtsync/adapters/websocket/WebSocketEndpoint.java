@@ -184,7 +184,7 @@ final class WebSocketEndpoint {
         private Session session;
         private volatile UserId user; // once admitted
         private TokenBucket strikes; // from the first message over budget on; Jetty calls one frame at a time
-        private volatile boolean closedOverBudget; // also set while waiting for the budget, off the reading thread
+        private boolean closedOverBudget;
         private volatile int pendingDatabaseWork; // queued or running; through PENDING only
         private volatile int paused; // NOT_PAUSED, or why no frame is asked for; through PAUSED only
         private boolean toldOverBudget; // by the frame just handled: wait for the budget before reading on
@@ -262,23 +262,6 @@ final class WebSocketEndpoint {
                 resumedForBudget = true; // before the read it allows: the reading thread clears it
             }
             resume(FOR_BUDGET);
-        }
-
-        /** Called while the connection is not read, so never at once with {@link #refuseOverBudget}. */
-        @Override
-        public boolean passedOver(int tokens) {
-            for (int i = 0; i < tokens; i++) {
-                if (!strikes.tryTake()) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public void closeOverBudget() {
-            WebSocketEndpoint.this.closeOverBudget(this);
-            resume(FOR_BUDGET); // to read the client's answer to the close
         }
 
         /** One of the connection's database-bound messages (or answers queued behind them) is done. */
@@ -451,7 +434,9 @@ final class WebSocketEndpoint {
             return;
         }
         if (!connection.strikes.tryTake()) {
-            closeOverBudget(connection);
+            connection.closedOverBudget = true;
+            LOG.warn("Connection {} of user {} kept sending over its budget; closing it", id, user);
+            channel.close(id, CloseReason.OVER_BUDGET);
             return;
         }
         connection.toldOverBudget = true;
@@ -460,12 +445,6 @@ final class WebSocketEndpoint {
                         + " per second per user, across its connections; this one was dropped"
                 : "The server is busy; this message was dropped, send it again later");
         inOrder(connection, () -> channel.send(id, overBudget));
-    }
-
-    private void closeOverBudget(Listener connection) {
-        connection.closedOverBudget = true;
-        LOG.warn("Connection {} of user {} kept sending over its budget; closing it", connection.id, connection.user);
-        channel.close(connection.id, CloseReason.OVER_BUDGET);
     }
 
     /**

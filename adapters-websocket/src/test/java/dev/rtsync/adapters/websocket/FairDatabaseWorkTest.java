@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * How {@link FairDatabaseWork} reads again the connections that wait for their user's budget: one
- * per token, longest waiting first, the others charged a strike for each token given to another
- * (issue 14). Time stands still unless the test moves it.
+ * per token, longest waiting first (issue 14). Time stands still unless the test moves it.
  */
 class FairDatabaseWorkTest {
 
@@ -24,10 +22,10 @@ class FairDatabaseWorkTest {
 
     private final AtomicLong now = new AtomicLong();
     private final List<String> resumed = new CopyOnWriteArrayList<>();
-    private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final List<FairDatabaseWork.Admission> admissions = new CopyOnWriteArrayList<>();
 
     @Test
-    void each_token_reads_one_waiting_connection_and_charges_the_others_a_strike_until_they_run_out() {
+    void each_token_reads_one_waiting_connection_the_one_that_waited_longest() {
         FairDatabaseWork work = new FairDatabaseWork(TWO_PER_SECOND, now::get);
         try {
             UserId alice = ServerFixture.newUser();
@@ -35,60 +33,80 @@ class FairDatabaseWorkTest {
             for (int i = 0; i < TWO_PER_SECOND.userBurst(); i++) {
                 assertThat(work.submit(alice, () -> { })).isEqualTo(FairDatabaseWork.Admission.QUEUED);
             }
-            Connection first = new Connection(work, alice, "first", 10);
-            Connection second = new Connection(work, alice, "second", 10);
-            Connection third = new Connection(work, alice, "third", 0);
-            work.whenBudget(alice, first);
-            work.whenBudget(alice, second);
-            work.whenBudget(alice, third);
+            work.whenBudget(alice, new Connection(work, alice, "first"));
+            work.whenBudget(alice, new Connection(work, alice, "second"));
+            work.whenBudget(alice, new Connection(work, alice, "third"));
 
             now.addAndGet(ONE_TOKEN.toNanos());
-            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 1 && closed.size() == 1);
-            assertThat(resumed).containsExactly("first");
-            assertThat(closed).as("no strike left: closed without being read").containsExactly("third");
-            assertThat(second.passedOver).hasValue(1);
-
+            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 1);
             now.addAndGet(ONE_TOKEN.toNanos());
             await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 2);
-            assertThat(resumed).containsExactly("first", "second");
-            assertThat(second.passedOver).as("charged only while it waited").hasValue(1);
-            assertThat(closed).containsExactly("third");
+            now.addAndGet(ONE_TOKEN.toNanos());
+            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 3);
+            assertThat(resumed).containsExactly("first", "second", "third");
         } finally {
             work.stop(Duration.ofSeconds(5));
         }
     }
 
-    /** A connection that, read again, sends a database-bound message at once: it takes the token. */
+    @Test
+    void no_other_connection_is_read_until_the_one_resumed_has_read_its_next_frame() {
+        FairDatabaseWork work = new FairDatabaseWork(TWO_PER_SECOND, now::get);
+        try {
+            UserId alice = ServerFixture.newUser();
+            work.opened(alice);
+            for (int i = 0; i < TWO_PER_SECOND.userBurst() - 1; i++) {
+                assertThat(work.submit(alice, () -> { })).isEqualTo(FairDatabaseWork.Admission.QUEUED);
+            }
+            now.addAndGet(ONE_TOKEN.toNanos()); // two tokens: the one left of the burst and a new one
+            Connection slow = new Connection(work, alice, "slow");
+            slow.sendsAtOnce = false;
+            work.whenBudget(alice, slow);
+            work.whenBudget(alice, new Connection(work, alice, "second"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 2);
+            assertThat(resumed).as("two tokens, two connections").containsExactly("slow", "second");
+
+            // One token; the connection it resumes has not read yet: the budget still holds the
+            // token, but it is that connection's.
+            while (work.submit(alice, () -> { }) == FairDatabaseWork.Admission.QUEUED) { } // spend what is left
+            Connection late = new Connection(work, alice, "late");
+            late.sendsAtOnce = false;
+            work.whenBudget(alice, late);
+            work.whenBudget(alice, new Connection(work, alice, "after"));
+            now.addAndGet(ONE_TOKEN.toNanos());
+            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 3);
+            // However long late takes to read its frame, the token waits for it.
+            assertThat(work.submit(alice, () -> { })).as("late's frame").isEqualTo(FairDatabaseWork.Admission.QUEUED);
+            work.readAfterBudget(alice);
+            now.addAndGet(ONE_TOKEN.toNanos());
+            await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() == 4);
+            assertThat(resumed).containsExactly("slow", "second", "late", "after");
+            assertThat(admissions).as("each connection resumed found its token").containsOnly(FairDatabaseWork.Admission.QUEUED);
+        } finally {
+            work.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A connection that, read again, sends a database-bound message at once (it takes the token), or reads nothing yet. */
     private final class Connection implements FairDatabaseWork.BudgetWaiter {
         final FairDatabaseWork work;
         final UserId user;
         final String name;
-        final AtomicInteger strikes;
-        final AtomicInteger passedOver = new AtomicInteger();
+        boolean sendsAtOnce = true;
 
-        Connection(FairDatabaseWork work, UserId user, String name, int strikes) {
+        Connection(FairDatabaseWork work, UserId user, String name) {
             this.work = work;
             this.user = user;
             this.name = name;
-            this.strikes = new AtomicInteger(strikes);
         }
 
         @Override
         public void resumeForBudget() {
             resumed.add(name);
-            assertThat(work.submit(user, () -> { })).isEqualTo(FairDatabaseWork.Admission.QUEUED);
-            work.readAfterBudget(user);
-        }
-
-        @Override
-        public boolean passedOver(int tokens) {
-            passedOver.addAndGet(tokens);
-            return strikes.addAndGet(-tokens) >= 0;
-        }
-
-        @Override
-        public void closeOverBudget() {
-            closed.add(name);
+            if (sendsAtOnce) {
+                admissions.add(work.submit(user, () -> { }));
+                work.readAfterBudget(user);
+            }
         }
     }
 }
