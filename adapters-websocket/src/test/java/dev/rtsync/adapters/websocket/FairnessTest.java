@@ -1,11 +1,11 @@
 package dev.rtsync.adapters.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rtsync.application.fake.ForwardingSubscriptionStore;
 import dev.rtsync.application.port.out.SubscriptionStore;
 import dev.rtsync.domain.ConnectionId;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
-import dev.rtsync.domain.Subscription;
 import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -317,7 +316,7 @@ class FairnessTest {
         }
 
         SubscriptionStore around(SubscriptionStore store) {
-            return new SubscriptionStore() {
+            return new ForwardingSubscriptionStore(store) {
                 @Override
                 public void add(ConnectionId connection, UserId owner, EntityCode code, Collection<EntityId> ids) {
                     if (owner.equals(user) && entered.getCount() > 0) {
@@ -328,32 +327,7 @@ class FairnessTest {
                             Thread.currentThread().interrupt();
                         }
                     }
-                    store.add(connection, owner, code, ids);
-                }
-
-                @Override
-                public void remove(ConnectionId connection, EntityCode code, Collection<EntityId> ids) {
-                    store.remove(connection, code, ids);
-                }
-
-                @Override
-                public void removeEntityCode(ConnectionId connection, EntityCode code) {
-                    store.removeEntityCode(connection, code);
-                }
-
-                @Override
-                public void removeConnection(ConnectionId connection) {
-                    store.removeConnection(connection);
-                }
-
-                @Override
-                public int removeAllOfThisInstance() {
-                    return store.removeAllOfThisInstance();
-                }
-
-                @Override
-                public Set<Subscription> subscriptionsOf(ConnectionId connection) {
-                    return store.subscriptionsOf(connection);
+                    super.add(connection, owner, code, ids);
                 }
             };
         }

@@ -1,5 +1,6 @@
 package dev.rtsync.application.usecase;
 
+import dev.rtsync.application.fake.ForwardingSubscriptionStore;
 import dev.rtsync.application.fake.InMemorySubscriptionStore;
 import dev.rtsync.application.fake.RecordingClientChannel;
 import dev.rtsync.application.port.out.SubscriptionStore;
@@ -9,7 +10,6 @@ import dev.rtsync.domain.ConnectionLimits;
 import dev.rtsync.domain.EntityCatalog;
 import dev.rtsync.domain.EntityCode;
 import dev.rtsync.domain.EntityId;
-import dev.rtsync.domain.Subscription;
 import dev.rtsync.domain.SubscriptionLimits;
 import dev.rtsync.domain.UserId;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +46,7 @@ class LimitsThatHoldTest {
         Connection connection = open("c1");
         StoredSubscriptions stored = new StoredSubscriptions(rows);
         DisconnectUseCase disconnect = new DisconnectUseCase(new ConnectionCloser(registry, stored, clients), stored);
-        SubscriptionStore closingMeanwhile = new Delegating(rows) {
+        SubscriptionStore closingMeanwhile = new ForwardingSubscriptionStore(rows) {
             @Override
             public void add(ConnectionId id, UserId user, EntityCode code, Collection<EntityId> ids) {
                 disconnect.disconnect(new DisconnectUseCase.DisconnectCommand(id)); // the expiry check's clean-up
@@ -83,44 +82,5 @@ class LimitsThatHoldTest {
         assertThat(connections.subList(3, 5)).as("past the bound: left to the instance's next start or stop")
                 .allSatisfy(c -> assertThat(rows.subscriptionsOf(c.id())).hasSize(1));
         assertThat(rows.removeAllOfThisInstance()).isEqualTo(2);
-    }
-
-    /** Passes every call on; a test overrides the one it needs to change. */
-    private static class Delegating implements SubscriptionStore {
-        private final SubscriptionStore store;
-
-        Delegating(SubscriptionStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public void add(ConnectionId connection, UserId user, EntityCode code, Collection<EntityId> ids) {
-            store.add(connection, user, code, ids);
-        }
-
-        @Override
-        public void remove(ConnectionId connection, EntityCode code, Collection<EntityId> ids) {
-            store.remove(connection, code, ids);
-        }
-
-        @Override
-        public void removeEntityCode(ConnectionId connection, EntityCode code) {
-            store.removeEntityCode(connection, code);
-        }
-
-        @Override
-        public void removeConnection(ConnectionId connection) {
-            store.removeConnection(connection);
-        }
-
-        @Override
-        public int removeAllOfThisInstance() {
-            return store.removeAllOfThisInstance();
-        }
-
-        @Override
-        public Set<Subscription> subscriptionsOf(ConnectionId connection) {
-            return store.subscriptionsOf(connection);
-        }
     }
 }
