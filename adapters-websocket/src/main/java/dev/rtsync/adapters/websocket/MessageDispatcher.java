@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns one decoded client message into its use case call. The use cases answer through the
@@ -64,18 +65,17 @@ final class MessageDispatcher {
         }
     }
 
+    /**
+     * The wire types of the messages that need the database, and so a budget and a turn on
+     * {@link FairDatabaseWork}: one list for a parsed message and for a frame not yet parsed.
+     */
+    private static final Set<String> DATABASE_BOUND_TYPES = Set.of(
+            ClientMessage.Subscribe.TYPE, ClientMessage.Unsubscribe.TYPE, ClientMessage.UnsubscribeAll.TYPE,
+            ClientMessage.TokenRefresh.TYPE, ClientMessage.SubscribeType.TYPE, ClientMessage.UnsubscribeType.TYPE);
+
     /** Whether the message needs the database, and so a budget and a turn on {@link FairDatabaseWork}. */
     static boolean isDatabaseBound(ClientMessage message) {
-        return switch (message) {
-            case ClientMessage.Subscribe subscribe -> true;
-            case ClientMessage.Unsubscribe unsubscribe -> true;
-            case ClientMessage.UnsubscribeAll unsubscribeAll -> true;
-            case ClientMessage.TokenRefresh refresh -> true;
-            case ClientMessage.SubscribeType subscribeType -> true;
-            case ClientMessage.UnsubscribeType unsubscribeType -> true;
-            case ClientMessage.Ping ping -> false;
-            case ClientMessage.Status status -> false;
-        };
+        return DATABASE_BOUND_TYPES.contains(wireType(message));
     }
 
     /**
@@ -83,12 +83,7 @@ final class MessageDispatcher {
      * its constant, never the client's string; empty for any other type.
      */
     static Optional<String> databaseBoundType(String type) {
-        return switch (type) {
-            case ClientMessage.Subscribe.TYPE, ClientMessage.Unsubscribe.TYPE, ClientMessage.UnsubscribeAll.TYPE,
-                 ClientMessage.TokenRefresh.TYPE, ClientMessage.SubscribeType.TYPE, ClientMessage.UnsubscribeType.TYPE ->
-                    Optional.of(type.intern());
-            default -> Optional.empty();
-        };
+        return DATABASE_BOUND_TYPES.contains(type) ? Optional.of(type.intern()) : Optional.empty();
     }
 
     /** The message's {@code type} on the wire, for telemetry: never a value the client chose. */
